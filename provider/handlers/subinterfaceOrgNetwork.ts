@@ -1,0 +1,236 @@
+import { checkWithSchema } from "../common/check";
+import { computeDiff, type DiffSpec } from "../common/diff";
+import { ConfigError } from "../common/errors";
+import { withKeyLock } from "../common/lock";
+import { netmaskToPrefix, parseCidr } from "../common/netmath";
+import { PartialFailure, vcdExecutor } from "../runtime";
+import {
+  normalizeSubinterfaceOrgNetwork,
+  subinterfaceOrgNetworkSchema,
+  type NormalizedSubinterfaceOrgNetwork,
+} from "../schemas/subinterfaceOrgNetwork";
+import type { VcdExecutor } from "../vcd/executor";
+import { uuidOf } from "../vcd/ids";
+import { findEdgeGateway, findVdc } from "../vcd/inventory";
+import { createNetwork, deleteNetwork, findNetworkByName, getNetwork, updateNetwork } from "../vcd/networks";
+import { lookupTunnelId, type TunnelInfo } from "../vcd/tunnelId";
+import type { EdgeGatewayRef, EntityRef, OrgNetwork, OrgNetworkSpec } from "../vcd/types";
+import type { Props, ResourceHandler } from "./types";
+
+/**
+ * SubinterfaceOrgNetwork: a routed Org VDC network attached to an NSX-v edge as a
+ * subinterface of its trunk vNIC, plus the tunnel ID vCD gave it (what the L2VPN peer
+ * must use). Writes to one edge are serialised because vCD answers BUSY_ENTITY to
+ * concurrent network changes on an edge.
+ */
+type Inputs = NormalizedSubinterfaceOrgNetwork;
+
+export interface SubinterfaceOrgNetworkOutputs extends Inputs {
+  networkId: string;
+  href: string;
+  vdcId: string;
+  edgeGatewayId: string;
+  edgeGatewayName: string;
+  tunnelId?: number;
+  subInterfaceIndex?: number;
+  tunnelIdSource?: string;
+}
+
+export const DIFF_SPEC: DiffSpec<Inputs> = {
+  // vCD cannot move a network to another VDC or edge, nor change its subnet, in place.
+  replaceOn: ["vdc", "edgeGateway", "gatewayCidr"],
+  ignore: ["adopt"],
+  // The replacement would collide on the name inside the same VDC unless the old one goes first.
+  deleteBeforeReplace: (olds, news) => olds.name === news.name && olds.vdc === news.vdc,
+};
+
+const INPUT_KEYS: (keyof Inputs)[] = [
+  "vdc",
+  "edgeGateway",
+  "name",
+  "description",
+  "gatewayCidr",
+  "dnsServers",
+  "dnsSuffix",
+  "staticIpPools",
+  "shared",
+  "adopt",
+];
+
+function pickInputs(p: Props): Inputs {
+  const parsed = checkWithSchema(subinterfaceOrgNetworkSchema, p, normalizeSubinterfaceOrgNetwork);
+  if (!parsed.value) {
+    throw new ConfigError(`invalid SubinterfaceOrgNetwork inputs: ${parsed.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+  }
+  return parsed.value;
+}
+
+function toSpec(v: Inputs, edge: EdgeGatewayRef): OrgNetworkSpec {
+  const cidr = parseCidr(v.gatewayCidr)!;
+  return {
+    name: v.name,
+    description: v.description || undefined,
+    gateway: cidr.address,
+    netmask: cidr.netmask,
+    dns1: v.dnsServers[0],
+    dns2: v.dnsServers[1],
+    dnsSuffix: v.dnsSuffix || undefined,
+    ipRanges: v.staticIpPools,
+    shared: v.shared,
+    subInterface: true,
+    edgeGatewayHref: edge.href,
+  };
+}
+
+function outputs(v: Inputs, vdc: EntityRef, edge: EdgeGatewayRef, net: OrgNetwork, tunnel?: TunnelInfo): SubinterfaceOrgNetworkOutputs {
+  return {
+    ...v,
+    networkId: net.id,
+    href: net.href,
+    vdcId: `urn:vcloud:vdc:${vdc.uuid}`,
+    edgeGatewayId: `urn:vcloud:gateway:${edge.uuid}`,
+    edgeGatewayName: edge.name,
+    ...(tunnel ? { tunnelId: tunnel.tunnelId, subInterfaceIndex: tunnel.subInterfaceIndex, tunnelIdSource: tunnel.source } : {}),
+  };
+}
+
+/** Inputs as they are live in vCD, so `pulumi refresh` shows drift against the program. */
+function liveInputs(old: Inputs, net: OrgNetwork, connectedTo: string | undefined, oldEdgeName: string | undefined): Inputs {
+  const prefix = netmaskToPrefix(net.netmask) ?? 24;
+  const edgeMoved = connectedTo !== undefined && oldEdgeName !== undefined && connectedTo !== oldEdgeName;
+  return {
+    vdc: old.vdc,
+    edgeGateway: edgeMoved ? connectedTo : old.edgeGateway,
+    name: net.name,
+    description: net.description ?? "",
+    gatewayCidr: `${net.gateway}/${prefix}`,
+    dnsServers: [net.dns1, net.dns2].filter((d): d is string => !!d),
+    dnsSuffix: net.dnsSuffix?.toLowerCase() ?? "",
+    staticIpPools: [...net.ipRanges].sort((a, b) => a.start.localeCompare(b.start, undefined, { numeric: true })),
+    shared: net.shared,
+    adopt: old.adopt,
+  };
+}
+
+async function locate(exec: VcdExecutor, v: Inputs): Promise<{ vdc: EntityRef; edge: EdgeGatewayRef }> {
+  const vdc = await findVdc(exec, v.vdc);
+  const edge = await findEdgeGateway(exec, vdc, v.edgeGateway);
+  if (!edge.nsxBacked) {
+    throw new ConfigError(`edgeGateway "${v.edgeGateway}" is not an NSX-v edge; subinterface networks exist only on NSX-v (advanced) edges`);
+  }
+  return { vdc, edge };
+}
+
+const edgeLock = (edge: EdgeGatewayRef) => `vcd-edge:${uuidOf(edge.uuid)}`;
+
+/** Adoption: an existing network is taken over only if it is what the program describes. */
+function adoptionMismatch(v: Inputs, edge: EdgeGatewayRef, net: OrgNetwork, connectedTo: string | undefined): string | undefined {
+  const cidr = parseCidr(v.gatewayCidr)!;
+  if (connectedTo !== undefined && connectedTo !== edge.name) return `it is connected to edge gateway "${connectedTo}", not "${edge.name}"`;
+  if (!net.subInterface) return "it is not a subinterface network (convert it to a subinterface in vCD first)";
+  if (net.gateway !== cidr.address || net.netmask !== cidr.netmask) {
+    return `its gateway is ${net.gateway}/${netmaskToPrefix(net.netmask)}, not ${v.gatewayCidr}`;
+  }
+  return undefined;
+}
+
+async function withTunnel(
+  exec: VcdExecutor,
+  v: Inputs,
+  vdc: EntityRef,
+  edge: EdgeGatewayRef,
+  net: OrgNetwork,
+): Promise<SubinterfaceOrgNetworkOutputs> {
+  try {
+    const tunnel = await lookupTunnelId(exec, edge, net);
+    return outputs(v, vdc, edge, net, tunnel);
+  } catch (e) {
+    // The network exists: keep it in state and say why the tunnel ID is missing.
+    throw new PartialFailure(net.id, { ...outputs(v, vdc, edge, net) }, [(e as Error).message]);
+  }
+}
+
+export const subinterfaceOrgNetworkHandler: ResourceHandler = {
+  async check(_olds, news) {
+    return checkWithSchema(subinterfaceOrgNetworkSchema, news, normalizeSubinterfaceOrgNetwork);
+  },
+
+  async diff(_id, olds, news) {
+    const before = Object.fromEntries(INPUT_KEYS.map((k) => [k, olds[k]])) as unknown as Inputs;
+    return computeDiff(DIFF_SPEC, before, pickInputs(news));
+  },
+
+  async create(inputs) {
+    const v = pickInputs(inputs);
+    const exec = vcdExecutor();
+    const { vdc, edge } = await locate(exec, v);
+    const outs = await withKeyLock(edgeLock(edge), async () => {
+      const existing = await findNetworkByName(exec, vdc, v.name);
+      let net: OrgNetwork;
+      if (existing) {
+        const live = await getNetwork(exec, existing.href);
+        if (!v.adopt || !live) {
+          throw new ConfigError(
+            `an Org VDC network named "${v.name}" already exists in VDC "${vdc.name}" (${existing.href}); ` +
+              "set adopt: true to take it over, or choose another name",
+          );
+        }
+        const mismatch = adoptionMismatch(v, edge, live, existing.connectedTo);
+        if (mismatch) throw new ConfigError(`cannot adopt network "${v.name}": ${mismatch}`);
+        net = await updateNetwork(exec, live.uuid, toSpec(v, edge));
+      } else {
+        net = await createNetwork(exec, vdc, toSpec(v, edge));
+      }
+      return withTunnel(exec, v, vdc, edge, net);
+    });
+    return { id: outs.networkId, outs: outs as unknown as Props };
+  },
+
+  async read(id, props) {
+    const exec = vcdExecutor();
+    const old = props as unknown as SubinterfaceOrgNetworkOutputs;
+    const net = await getNetwork(exec, old.href ?? id);
+    if (!net) return { id: "" };
+    const vdc = await findVdc(exec, old.vdcId ?? old.vdc);
+    const record = await findNetworkByName(exec, vdc, net.name);
+    const inputs = liveInputs(pickInputs(props), net, record?.connectedTo, old.edgeGatewayName);
+    let edge: EdgeGatewayRef | undefined;
+    try {
+      edge = await findEdgeGateway(exec, vdc, record?.connectedTo ?? old.edgeGatewayId);
+    } catch {
+      edge = undefined;
+    }
+    let tunnel: TunnelInfo | undefined;
+    if (edge) tunnel = await lookupTunnelId(exec, edge, net).catch(() => undefined);
+    const live: SubinterfaceOrgNetworkOutputs = {
+      ...old,
+      ...inputs,
+      networkId: net.id,
+      href: net.href,
+      edgeGatewayName: edge?.name ?? old.edgeGatewayName,
+      edgeGatewayId: edge ? `urn:vcloud:gateway:${edge.uuid}` : old.edgeGatewayId,
+      tunnelId: tunnel?.tunnelId,
+      subInterfaceIndex: tunnel?.subInterfaceIndex,
+      tunnelIdSource: tunnel?.source,
+    };
+    return { id: net.id, props: live as unknown as Props, inputs: inputs as unknown as Props };
+  },
+
+  async update(id, _olds, news) {
+    const v = pickInputs(news);
+    const exec = vcdExecutor();
+    const { vdc, edge } = await locate(exec, v);
+    const outs = await withKeyLock(edgeLock(edge), async () => {
+      const net = await updateNetwork(exec, uuidOf(id), toSpec(v, edge));
+      return withTunnel(exec, v, vdc, edge, net);
+    });
+    return { outs: outs as unknown as Props };
+  },
+
+  async delete(id, props) {
+    const exec = vcdExecutor();
+    const old = props as unknown as SubinterfaceOrgNetworkOutputs;
+    const key = old.edgeGatewayId ? `vcd-edge:${uuidOf(old.edgeGatewayId)}` : `vcd-network:${id}`;
+    await withKeyLock(key, () => deleteNetwork(exec, uuidOf(old.href ?? id)));
+  },
+};

@@ -1,0 +1,104 @@
+import { ApiError, isApiError } from "../common/errors";
+import { withRetry } from "../common/retry";
+import type { VcdExecutor } from "./executor";
+import { uuidOf } from "./ids";
+import { ORG_VDC_NETWORK_MIME, orgNetworkFromXml, orgNetworkToXml } from "./networkXml";
+import { queryRecords } from "./query";
+import { readTask, waitForTask, type WaitOptions } from "./tasks";
+import type { EntityRef, OrgNetwork, OrgNetworkSpec } from "./types";
+import { asArray, type XmlNode } from "./xml";
+
+/**
+ * Org VDC networks through the legacy XML API, which every NSX-v era vCD (9.0 … 10.x)
+ * supports, including the `SubInterface` flag. Writes wait for their task and retry when
+ * the edge is busy; a create that may have reached vCD before a fault is looked up by
+ * name before it is sent again, so a retry never makes a duplicate.
+ */
+export async function getNetwork(exec: VcdExecutor, idOrHref: string): Promise<OrgNetwork | undefined> {
+  try {
+    const res = await exec.request({ method: "GET", path: `/api/admin/network/${uuidOf(idOrHref)}` });
+    return orgNetworkFromXml(res.xml?.["OrgVdcNetwork"] as XmlNode);
+  } catch (e) {
+    if (isApiError(e, "NOT_FOUND") || isApiError(e, "FORBIDDEN")) return undefined;
+    throw e;
+  }
+}
+
+export interface NetworkRecord {
+  uuid: string;
+  href: string;
+  name: string;
+  /** Name of the edge gateway the network is connected to (routed networks). */
+  connectedTo?: string;
+}
+
+export async function findNetworkByName(exec: VcdExecutor, vdc: EntityRef, name: string): Promise<NetworkRecord | undefined> {
+  const records = await queryRecords(exec, "orgVdcNetwork", { name, vdc: vdc.href });
+  const rec = records.find((r) => r["name"] === name);
+  return rec
+    ? { uuid: uuidOf(rec["href"]!), href: rec["href"]!, name: rec["name"]!, connectedTo: rec["connectedTo"] || undefined }
+    : undefined;
+}
+
+export async function createNetwork(
+  exec: VcdExecutor,
+  vdc: EntityRef,
+  spec: OrgNetworkSpec,
+  wait: WaitOptions = {},
+): Promise<OrgNetwork> {
+  const network = await withRetry(async (attempt) => {
+    if (attempt > 1) {
+      const existing = await findNetworkByName(exec, vdc, spec.name);
+      if (existing) return (await getNetwork(exec, existing.href)) ?? fail(spec.name);
+    }
+    const res = await exec.request({
+      method: "POST",
+      path: `/api/admin/vdc/${vdc.uuid}/networks`,
+      body: { xml: orgNetworkToXml(spec), contentType: ORG_VDC_NETWORK_MIME },
+      retry: false,
+    });
+    return orgNetworkFromXml(res.xml?.["OrgVdcNetwork"] as XmlNode);
+  }, exec.retryOptions({ method: "POST", path: "networks" }));
+  await waitForEntityTasks(exec, network.href, wait);
+  return (await getNetwork(exec, network.href)) ?? fail(spec.name);
+}
+
+export async function updateNetwork(exec: VcdExecutor, uuid: string, spec: OrgNetworkSpec, wait: WaitOptions = {}): Promise<OrgNetwork> {
+  await withRetry(async () => {
+    const res = await exec.request({
+      method: "PUT",
+      path: `/api/admin/network/${uuid}`,
+      body: { xml: orgNetworkToXml(spec), contentType: ORG_VDC_NETWORK_MIME },
+      retry: false,
+    });
+    await waitForTask(exec, readTask(res.xml?.["Task"] as XmlNode).href, wait);
+  }, exec.retryOptions({ method: "PUT", path: uuid }));
+  return (await getNetwork(exec, uuid)) ?? fail(spec.name);
+}
+
+/** Deletes the network; a network that is already gone counts as deleted. */
+export async function deleteNetwork(exec: VcdExecutor, uuid: string, wait: WaitOptions = {}): Promise<void> {
+  await withRetry(async () => {
+    try {
+      const res = await exec.request({ method: "DELETE", path: `/api/admin/network/${uuid}`, retry: false });
+      await waitForTask(exec, readTask(res.xml?.["Task"] as XmlNode).href, wait);
+    } catch (e) {
+      if (isApiError(e, "NOT_FOUND")) return;
+      throw e;
+    }
+  }, exec.retryOptions({ method: "DELETE", path: uuid }));
+}
+
+/** A freshly created network carries its create task inside; wait for every running one. */
+async function waitForEntityTasks(exec: VcdExecutor, href: string, wait: WaitOptions): Promise<void> {
+  const res = await exec.request({ method: "GET", path: href });
+  const node = res.xml?.["OrgVdcNetwork"] as XmlNode | undefined;
+  const tasks = asArray((node?.["Tasks"] as XmlNode | undefined)?.["Task"] as XmlNode[]).map(readTask);
+  for (const t of tasks) {
+    if (t.status !== "success") await waitForTask(exec, t.href, wait);
+  }
+}
+
+function fail(name: string): never {
+  throw new ApiError("INVALID_RESPONSE", `network ${name} vanished right after it was written`);
+}
