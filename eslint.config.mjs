@@ -8,8 +8,13 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ["sdk/**/*.ts", "examples/**/*.ts"],
+    // The Pulumi rules need type information to know what is an Output.
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     plugins: { "@pulumi": pulumi },
-    rules: { "@pulumi/no-output-in-template-literal": "error", "@pulumi/no-output-instance-in-template-literal": "error" },
+    rules: {
+      "@pulumi/no-output-in-template-literal": "error",
+      "@pulumi/no-output-instance-in-template-literal": "error",
+    },
   },
   {
     rules: {

@@ -26,7 +26,11 @@ const SETTINGS = {
   apiVersion: { key: "apiVersion", env: "VCD_API_VERSION", example: "33.0" },
   caCert: { key: "caCert", env: "VCD_CA_CERT", example: "/path/to/ca.pem" },
   insecure: { key: "insecure", env: "VCD_INSECURE", example: "true" },
-  retryDeadlineSeconds: { key: "retryDeadlineSeconds", env: "L2STRETCH_RETRY_DEADLINE_SECONDS", example: "300" },
+  retryDeadlineSeconds: {
+    key: "retryDeadlineSeconds",
+    env: "L2STRETCH_RETRY_DEADLINE_SECONDS",
+    example: "300",
+  },
 } satisfies Record<string, Setting>;
 
 function lookup(s: Setting, config: ConfigSource | undefined, env: NodeJS.ProcessEnv): string | undefined {
@@ -38,22 +42,31 @@ function required(s: Setting, config: ConfigSource | undefined, env: NodeJS.Proc
   const v = lookup(s, config, env);
   if (v === undefined) {
     const set = `pulumi config set ${s.secret ? "--secret " : ""}l2stretch:${s.key} ${s.example}`;
-    throw new ConfigError(`l2stretch:${s.key} is not set: run \`${set}\` or set the ${s.env} environment variable`);
+    throw new ConfigError(
+      `l2stretch:${s.key} is not set: run \`${set}\` or set the ${s.env} environment variable`,
+    );
   }
   return v;
 }
 
 /** Builds the vCD connection settings; throws a ConfigError naming the missing key and how to set it. */
-export function vcdConnectionFrom(config?: ConfigSource, env: NodeJS.ProcessEnv = process.env): VcdConnection {
+export function vcdConnectionFrom(
+  config?: ConfigSource,
+  env: NodeJS.ProcessEnv = process.env,
+): VcdConnection {
   const url = required(SETTINGS.url, config, env);
   if (!/^https?:\/\//.test(url)) {
-    throw new ConfigError(`l2stretch:vcdUrl must start with https:// (got "${url}"), e.g. ${SETTINGS.url.example}`);
+    throw new ConfigError(
+      `l2stretch:vcdUrl must start with https:// (got "${url}"), e.g. ${SETTINGS.url.example}`,
+    );
   }
   const ca = lookup(SETTINGS.caCert, config, env);
   const insecure = lookup(SETTINGS.insecure, config, env);
   const deadline = lookup(SETTINGS.retryDeadlineSeconds, config, env);
   if (deadline !== undefined && !(Number(deadline) > 0)) {
-    throw new ConfigError(`l2stretch:retryDeadlineSeconds must be a positive number of seconds (got "${deadline}")`);
+    throw new ConfigError(
+      `l2stretch:retryDeadlineSeconds must be a positive number of seconds (got "${deadline}")`,
+    );
   }
   return {
     url,

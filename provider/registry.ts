@@ -14,7 +14,9 @@ const loaders: Record<string, () => ResourceHandler> = {
 export function handler(type: string): ResourceHandler {
   const load = loaders[type];
   if (!load) {
-    throw new Error(`l2stretch has no handler for resource type ${type}; is the installed l2stretch older than the program?`);
+    throw new Error(
+      `l2stretch has no handler for resource type ${type}; is the installed l2stretch older than the program?`,
+    );
   }
   return load();
 }

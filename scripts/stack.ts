@@ -13,9 +13,17 @@
  * Options: --stack NAME (default "dev"), --config key=value, --secret key=value,
  * --expect-no-changes, --diff, --json (print a JSON summary on stdout).
  */
+import { execFile } from "node:child_process";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
-import { LocalWorkspace, PulumiCommand, type ConfigMap, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
+import { parseArgs, promisify } from "node:util";
+import {
+  LocalWorkspace,
+  PulumiCommand,
+  type ConfigMap,
+  type PulumiFn,
+  type Stack,
+} from "@pulumi/pulumi/automation";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const COMMANDS = ["preview", "up", "refresh", "destroy", "outputs", "export", "config"] as const;
@@ -46,7 +54,9 @@ function parse(argv: string[]): Options {
   });
   const [example, command] = positionals;
   if (!example || !command || !(COMMANDS as readonly string[]).includes(command)) {
-    throw new Error(`usage: stack <example> <${COMMANDS.join("|")}> [--stack NAME] [--config k=v] [--secret k=v]`);
+    throw new Error(
+      `usage: stack <example> <${COMMANDS.join("|")}> [--stack NAME] [--config k=v] [--secret k=v]`,
+    );
   }
   const config: ConfigMap = {};
   const add = (pair: string, secret: boolean) => {
@@ -74,20 +84,34 @@ function loadProgram(example: string): { projectName: string; program: PulumiFn 
   return { projectName: mod.projectName ?? `l2stretch-${example}`, program: mod.program };
 }
 
+function pulumiCli(): Promise<PulumiCommand> {
+  return PulumiCommand.get({ root: path.join(ROOT, ".tools"), skipVersionCheck: true });
+}
+
+function backendEnv(): Record<string, string> {
+  return {
+    PULUMI_BACKEND_URL: process.env["PULUMI_BACKEND_URL"] ?? `file://${path.join(ROOT, ".state", "backend")}`,
+    PULUMI_CONFIG_PASSPHRASE: process.env["PULUMI_CONFIG_PASSPHRASE"] ?? "",
+  };
+}
+
 async function openStack(o: Options): Promise<Stack> {
   const { projectName, program } = loadProgram(o.example);
-  const pulumiCommand = await PulumiCommand.get({ root: path.join(ROOT, ".tools"), skipVersionCheck: true });
+  const workDir = path.join(
+    process.env["L2STRETCH_WORK_DIR"] ?? path.join(ROOT, ".state", "work"),
+    o.example,
+  );
+  mkdirSync(workDir, { recursive: true });
+  const pulumiCommand = await pulumiCli();
   const stack = await LocalWorkspace.createOrSelectStack(
     { stackName: o.stack, projectName, program },
     {
-      workDir: path.join(ROOT, ".state", "work", o.example),
+      // Stack settings (config, encryption salt) live here; tests point it at a temp dir.
+      workDir,
       pulumiCommand,
       // Plugins (the dynamic provider) start in `main`: it must resolve node_modules/l2stretch.
       projectSettings: { name: projectName, runtime: "nodejs", main: ROOT },
-      envVars: {
-        PULUMI_BACKEND_URL: process.env["PULUMI_BACKEND_URL"] ?? `file://${path.join(ROOT, ".state", "backend")}`,
-        PULUMI_CONFIG_PASSPHRASE: process.env["PULUMI_CONFIG_PASSPHRASE"] ?? "",
-      },
+      envVars: backendEnv(),
     },
   );
   if (Object.keys(o.config).length) await stack.setAllConfig(o.config);
@@ -127,9 +151,20 @@ async function main(): Promise<void> {
     case "outputs":
       result = { outputs: plainOutputs(await stack.outputs()) };
       break;
-    case "export":
-      result = await stack.exportStack();
+    case "export": {
+      // Not stack.exportStack(): the Automation API adds --show-secrets to it.
+      const { stdout } = await promisify(execFile)(
+        path.join(ROOT, ".tools", "bin", "pulumi"),
+        ["stack", "export", "--stack", o.stack, "--non-interactive"],
+        {
+          cwd: (stack.workspace as LocalWorkspace).workDir,
+          env: { ...process.env, ...backendEnv() },
+          maxBuffer: 64 << 20,
+        },
+      );
+      result = JSON.parse(stdout) as unknown;
       break;
+    }
   }
   if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -1,7 +1,11 @@
 /**
  * l2stretch: stretch a Layer-2 subnet between sites as code.
  */
-export { SubinterfaceOrgNetwork, type SubinterfaceOrgNetworkArgs, type IpPoolArgs } from "./resources/subinterfaceOrgNetwork";
+export {
+  SubinterfaceOrgNetwork,
+  type SubinterfaceOrgNetworkArgs,
+  type IpPoolArgs,
+} from "./resources/subinterfaceOrgNetwork";
 export {
   getSubinterfaceTunnelId,
   type GetSubinterfaceTunnelIdArgs,

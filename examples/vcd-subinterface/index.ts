@@ -23,7 +23,11 @@ export async function program(): Promise<Record<string, unknown>> {
     adopt: cfg.getBoolean("adopt") ?? false,
   });
   // The same ID through the lookup function, as a program would for a network made elsewhere.
-  const lookedUp = getSubinterfaceTunnelId({ vdc, edgeGateway: network.edgeGatewayName, network: network.name });
+  const lookedUp = getSubinterfaceTunnelId({
+    vdc,
+    edgeGateway: network.edgeGatewayName,
+    network: network.name,
+  });
   return {
     networkId: network.networkId,
     networkName: network.name,

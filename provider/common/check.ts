@@ -21,7 +21,10 @@ export interface CheckResult<T> {
 }
 
 export function formatPath(path: readonly (string | number)[]): string {
-  return path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), "");
+  return path.reduce<string>(
+    (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p),
+    "",
+  );
 }
 
 function containsUnknown(v: unknown): boolean {
@@ -37,7 +40,9 @@ export function checkWithSchema<In, Out>(
   normalize: (v: In) => Out,
 ): CheckResult<Out> {
   // Output-only properties arrive as undefined/null; they are not inputs to validate.
-  const own = Object.fromEntries(Object.entries(news).filter(([k, v]) => !k.startsWith("__") && v !== undefined && v !== null));
+  const own = Object.fromEntries(
+    Object.entries(news).filter(([k, v]) => !k.startsWith("__") && v !== undefined && v !== null),
+  );
   const unknownKeys = new Set(Object.keys(own).filter((k) => containsUnknown(own[k])));
   const parsed = schema.safeParse(own);
   if (parsed.success) {

@@ -31,7 +31,13 @@ export function computeDiff<T extends object>(spec: DiffSpec<T>, olds: T, news: 
   const keys = new Set([...Object.keys(olds), ...Object.keys(news)].filter((k) => !k.startsWith("__")));
   const changed = [...keys]
     .filter((k) => !ignore.has(k))
-    .filter((k) => !isDeepStrictEqual(normalizeUndefined((olds as Record<string, unknown>)[k]), normalizeUndefined((news as Record<string, unknown>)[k])))
+    .filter(
+      (k) =>
+        !isDeepStrictEqual(
+          normalizeUndefined((olds as Record<string, unknown>)[k]),
+          normalizeUndefined((news as Record<string, unknown>)[k]),
+        ),
+    )
     .sort();
   const replaces = changed.filter((k) => (spec.replaceOn as readonly string[]).includes(k));
   return {

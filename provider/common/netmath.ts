@@ -48,7 +48,9 @@ export function toInt(ip: string): number {
 }
 
 export function inSubnet(ip: string, cidr: Ipv4Cidr): boolean {
-  return isIpv4(ip) && new Address4(ip).isInSubnet(new Address4(`${cidr.networkAddress}/${cidr.prefixLength}`));
+  return (
+    isIpv4(ip) && new Address4(ip).isInSubnet(new Address4(`${cidr.networkAddress}/${cidr.prefixLength}`))
+  );
 }
 
 /** True for an address that hosts may use: not the network or broadcast address (for prefixes < 31). */

@@ -2,7 +2,8 @@
  * Removes secrets from anything that might reach a log line or an error message:
  * authorization headers, session tokens, and password-like fields in XML or JSON bodies.
  */
-const SECRET_HEADER = /^(authorization|x-vcloud-authorization|x-vmware-vcloud-access-token|cookie|set-cookie)$/i;
+const SECRET_HEADER =
+  /^(authorization|x-vcloud-authorization|x-vmware-vcloud-access-token|cookie|set-cookie)$/i;
 
 export function redactHeaders(headers: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -1,4 +1,10 @@
-import { ExponentialBackoff, handleWhen, retry, type IBackoffFactory, type IRetryBackoffContext } from "cockatiel";
+import {
+  ExponentialBackoff,
+  handleWhen,
+  retry,
+  type IBackoffFactory,
+  type IRetryBackoffContext,
+} from "cockatiel";
 import { isApiError } from "./errors";
 
 /**
@@ -27,7 +33,10 @@ export function isTransient(error: unknown): boolean {
   return isApiError(error) && error.retryable;
 }
 
-export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+export async function withRetry<T>(
+  fn: (attempt: number) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
   const o = { ...DEFAULT_RETRY, ...options };
   const started = Date.now();
   const backoff: IBackoffFactory<IRetryBackoffContext<unknown>> = new ExponentialBackoff({

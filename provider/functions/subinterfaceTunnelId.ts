@@ -20,20 +20,26 @@ export interface TunnelIdAnswer extends TunnelInfo {
   edgeGatewayId: string;
 }
 
-export async function findSubinterfaceTunnelId(config: ConfigSource | undefined, q: TunnelIdQuery): Promise<TunnelIdAnswer> {
+export async function findSubinterfaceTunnelId(
+  config: ConfigSource | undefined,
+  q: TunnelIdQuery,
+): Promise<TunnelIdAnswer> {
   const exec = new VcdExecutor(vcdConnectionFrom(config));
   try {
     const vdc = await findVdc(exec, q.vdc);
     const edge = await findEdgeGateway(exec, vdc, q.edgeGateway);
-    const record = isVcdId(q.network)
-      ? undefined
-      : await findNetworkByName(exec, vdc, q.network);
+    const record = isVcdId(q.network) ? undefined : await findNetworkByName(exec, vdc, q.network);
     if (!isVcdId(q.network) && !record) {
       throw new ApiError("NOT_FOUND", `network "${q.network}" not found in VDC "${vdc.name}"`);
     }
     const network = { uuid: record?.uuid ?? uuidOf(q.network), name: record?.name ?? q.network };
     const info = await lookupTunnelId(exec, edge, network);
-    return { ...info, networkId: `urn:vcloud:network:${network.uuid}`, networkName: network.name, edgeGatewayId: `urn:vcloud:gateway:${edge.uuid}` };
+    return {
+      ...info,
+      networkId: `urn:vcloud:network:${network.uuid}`,
+      networkName: network.name,
+      edgeGatewayId: `urn:vcloud:gateway:${edge.uuid}`,
+    };
   } finally {
     await exec.logout();
   }

@@ -57,10 +57,14 @@ const INPUT_KEYS: (keyof Inputs)[] = [
   "adopt",
 ];
 
+/** Validated inputs out of either inputs or stored outputs (which also carry output-only keys). */
 function pickInputs(p: Props): Inputs {
-  const parsed = checkWithSchema(subinterfaceOrgNetworkSchema, p, normalizeSubinterfaceOrgNetwork);
+  const own = Object.fromEntries(INPUT_KEYS.filter((k) => k in p).map((k) => [k, p[k]]));
+  const parsed = checkWithSchema(subinterfaceOrgNetworkSchema, own, normalizeSubinterfaceOrgNetwork);
   if (!parsed.value) {
-    throw new ConfigError(`invalid SubinterfaceOrgNetwork inputs: ${parsed.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+    throw new ConfigError(
+      `invalid SubinterfaceOrgNetwork inputs: ${parsed.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
+    );
   }
   return parsed.value;
 }
@@ -82,7 +86,13 @@ function toSpec(v: Inputs, edge: EdgeGatewayRef): OrgNetworkSpec {
   };
 }
 
-function outputs(v: Inputs, vdc: EntityRef, edge: EdgeGatewayRef, net: OrgNetwork, tunnel?: TunnelInfo): SubinterfaceOrgNetworkOutputs {
+function outputs(
+  v: Inputs,
+  vdc: EntityRef,
+  edge: EdgeGatewayRef,
+  net: OrgNetwork,
+  tunnel?: TunnelInfo,
+): SubinterfaceOrgNetworkOutputs {
   return {
     ...v,
     networkId: net.id,
@@ -90,12 +100,23 @@ function outputs(v: Inputs, vdc: EntityRef, edge: EdgeGatewayRef, net: OrgNetwor
     vdcId: `urn:vcloud:vdc:${vdc.uuid}`,
     edgeGatewayId: `urn:vcloud:gateway:${edge.uuid}`,
     edgeGatewayName: edge.name,
-    ...(tunnel ? { tunnelId: tunnel.tunnelId, subInterfaceIndex: tunnel.subInterfaceIndex, tunnelIdSource: tunnel.source } : {}),
+    ...(tunnel
+      ? {
+          tunnelId: tunnel.tunnelId,
+          subInterfaceIndex: tunnel.subInterfaceIndex,
+          tunnelIdSource: tunnel.source,
+        }
+      : {}),
   };
 }
 
 /** Inputs as they are live in vCD, so `pulumi refresh` shows drift against the program. */
-function liveInputs(old: Inputs, net: OrgNetwork, connectedTo: string | undefined, oldEdgeName: string | undefined): Inputs {
+function liveInputs(
+  old: Inputs,
+  net: OrgNetwork,
+  connectedTo: string | undefined,
+  oldEdgeName: string | undefined,
+): Inputs {
   const prefix = netmaskToPrefix(net.netmask) ?? 24;
   const edgeMoved = connectedTo !== undefined && oldEdgeName !== undefined && connectedTo !== oldEdgeName;
   return {
@@ -106,7 +127,9 @@ function liveInputs(old: Inputs, net: OrgNetwork, connectedTo: string | undefine
     gatewayCidr: `${net.gateway}/${prefix}`,
     dnsServers: [net.dns1, net.dns2].filter((d): d is string => !!d),
     dnsSuffix: net.dnsSuffix?.toLowerCase() ?? "",
-    staticIpPools: [...net.ipRanges].sort((a, b) => a.start.localeCompare(b.start, undefined, { numeric: true })),
+    staticIpPools: [...net.ipRanges].sort((a, b) =>
+      a.start.localeCompare(b.start, undefined, { numeric: true }),
+    ),
     shared: net.shared,
     adopt: old.adopt,
   };
@@ -116,7 +139,9 @@ async function locate(exec: VcdExecutor, v: Inputs): Promise<{ vdc: EntityRef; e
   const vdc = await findVdc(exec, v.vdc);
   const edge = await findEdgeGateway(exec, vdc, v.edgeGateway);
   if (!edge.nsxBacked) {
-    throw new ConfigError(`edgeGateway "${v.edgeGateway}" is not an NSX-v edge; subinterface networks exist only on NSX-v (advanced) edges`);
+    throw new ConfigError(
+      `edgeGateway "${v.edgeGateway}" is not an NSX-v edge; subinterface networks exist only on NSX-v (advanced) edges`,
+    );
   }
   return { vdc, edge };
 }
@@ -124,10 +149,17 @@ async function locate(exec: VcdExecutor, v: Inputs): Promise<{ vdc: EntityRef; e
 const edgeLock = (edge: EdgeGatewayRef) => `vcd-edge:${uuidOf(edge.uuid)}`;
 
 /** Adoption: an existing network is taken over only if it is what the program describes. */
-function adoptionMismatch(v: Inputs, edge: EdgeGatewayRef, net: OrgNetwork, connectedTo: string | undefined): string | undefined {
+function adoptionMismatch(
+  v: Inputs,
+  edge: EdgeGatewayRef,
+  net: OrgNetwork,
+  connectedTo: string | undefined,
+): string | undefined {
   const cidr = parseCidr(v.gatewayCidr)!;
-  if (connectedTo !== undefined && connectedTo !== edge.name) return `it is connected to edge gateway "${connectedTo}", not "${edge.name}"`;
-  if (!net.subInterface) return "it is not a subinterface network (convert it to a subinterface in vCD first)";
+  if (connectedTo !== undefined && connectedTo !== edge.name)
+    return `it is connected to edge gateway "${connectedTo}", not "${edge.name}"`;
+  if (!net.subInterface)
+    return "it is not a subinterface network (convert it to a subinterface in vCD first)";
   if (net.gateway !== cidr.address || net.netmask !== cidr.netmask) {
     return `its gateway is ${net.gateway}/${netmaskToPrefix(net.netmask)}, not ${v.gatewayCidr}`;
   }

@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { inSubnet, isIpv4, isUsableHost, parseCidr, rangeContains, rangesOverlap, toInt } from "../common/netmath";
+import {
+  inSubnet,
+  isIpv4,
+  isUsableHost,
+  parseCidr,
+  rangeContains,
+  rangesOverlap,
+  toInt,
+} from "../common/netmath";
 
 /**
  * The one schema of SubinterfaceOrgNetwork inputs. It drives the SDK's argument types,
@@ -8,7 +16,8 @@ import { inSubnet, isIpv4, isUsableHost, parseCidr, rangeContains, rangesOverlap
  * No Node-only imports: the SDK validates with it at preview time.
  */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,126}[A-Za-z0-9._()-]?$/;
-const DNS_SUFFIX = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+const DNS_SUFFIX =
+  /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
 const ipv4 = (what: string) =>
   z
@@ -46,11 +55,15 @@ export const subinterfaceOrgNetworkSchema = z
       .array(ipv4("each DNS server"))
       .max(2, "dnsServers takes at most 2 addresses (vCD has Dns1 and Dns2)")
       .optional(),
-    dnsSuffix: z
-      .string()
-      .trim()
-      .regex(DNS_SUFFIX, 'dnsSuffix must be a DNS domain such as "corp.example.com"')
-      .optional(),
+    // "" means "none": normalised inputs must parse again (read → diff → update).
+    dnsSuffix: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z
+        .string()
+        .trim()
+        .regex(DNS_SUFFIX, 'dnsSuffix must be a DNS domain such as "corp.example.com"')
+        .optional(),
+    ),
     staticIpPools: z.array(ipPoolSchema).max(64, "staticIpPools takes at most 64 ranges").optional(),
     shared: z.boolean().optional(),
     adopt: z.boolean().optional(),
@@ -60,7 +73,11 @@ export const subinterfaceOrgNetworkSchema = z
     const cidr = parseCidr(v.gatewayCidr);
     if (!cidr) return;
     if (cidr.prefixLength > 30) {
-      ctx.addIssue({ code: "custom", path: ["gatewayCidr"], message: "gatewayCidr prefix must be /30 or shorter to leave room for hosts" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["gatewayCidr"],
+        message: "gatewayCidr prefix must be /30 or shorter to leave room for hosts",
+      });
       return;
     }
     if (!isUsableHost(cidr.address, cidr)) {
@@ -73,7 +90,10 @@ export const subinterfaceOrgNetworkSchema = z
     const pools = v.staticIpPools ?? [];
     pools.forEach((p, i) => {
       if (!isIpv4(p.start) || !isIpv4(p.end)) return;
-      for (const [field, ip] of [["start", p.start], ["end", p.end]] as const) {
+      for (const [field, ip] of [
+        ["start", p.start],
+        ["end", p.end],
+      ] as const) {
         if (!isUsableHost(ip, cidr)) {
           ctx.addIssue({
             code: "custom",
@@ -123,7 +143,9 @@ export interface NormalizedSubinterfaceOrgNetwork {
   adopt: boolean;
 }
 
-export function normalizeSubinterfaceOrgNetwork(v: SubinterfaceOrgNetworkInputs): NormalizedSubinterfaceOrgNetwork {
+export function normalizeSubinterfaceOrgNetwork(
+  v: SubinterfaceOrgNetworkInputs,
+): NormalizedSubinterfaceOrgNetwork {
   return {
     vdc: v.vdc,
     edgeGateway: v.edgeGateway,

@@ -32,7 +32,20 @@ export interface VcdConnection {
 }
 
 /** API versions this client knows how to speak (vCD 8.20 … 10.5). */
-export const CLIENT_API_VERSIONS = ["27.0", "28.0", "29.0", "30.0", "31.0", "32.0", "33.0", "34.0", "35.0", "36.0", "37.0", "38.0"];
+export const CLIENT_API_VERSIONS = [
+  "27.0",
+  "28.0",
+  "29.0",
+  "30.0",
+  "31.0",
+  "32.0",
+  "33.0",
+  "34.0",
+  "35.0",
+  "36.0",
+  "37.0",
+  "38.0",
+];
 
 export type Body = { xml: string; contentType: string } | { json: unknown };
 
@@ -102,7 +115,9 @@ export class VcdExecutor {
     return {
       ...this.conn.retry,
       onRetry: (attempt, error, delay) => {
-        this.debug(`retry ${attempt} of ${req.method} ${req.path} in ${delay} ms: ${(error as Error).message}`);
+        this.debug(
+          `retry ${attempt} of ${req.method} ${req.path} in ${delay} ms: ${(error as Error).message}`,
+        );
         this.conn.retry?.onRetry?.(attempt, error, delay);
       },
     };
@@ -145,10 +160,14 @@ export class VcdExecutor {
     const auth = { Authorization: `Basic ${basic}` };
     const bare: Session = { version, headers: {} };
     if (Number(version) >= 33) {
-      const path = this.conn.org.toLowerCase() === "system" ? "/cloudapi/1.0.0/sessions/provider" : "/cloudapi/1.0.0/sessions";
+      const path =
+        this.conn.org.toLowerCase() === "system"
+          ? "/cloudapi/1.0.0/sessions/provider"
+          : "/cloudapi/1.0.0/sessions";
       const res = await this.send({ method: "POST", path, accept: "json" }, bare, auth);
       const token = res.headers["x-vmware-vcloud-access-token"];
-      if (!token) throw new ApiError("INVALID_RESPONSE", "vCD login returned no X-VMWARE-VCLOUD-ACCESS-TOKEN header");
+      if (!token)
+        throw new ApiError("INVALID_RESPONSE", "vCD login returned no X-VMWARE-VCLOUD-ACCESS-TOKEN header");
       return { version, headers: { Authorization: `Bearer ${token}` } };
     }
     const res = await this.send({ method: "POST", path: "/api/sessions" }, bare, auth);
@@ -162,7 +181,9 @@ export class VcdExecutor {
   /** Highest version offered by the server and known to us, or the pinned one. */
   private async negotiateVersion(): Promise<string> {
     const res = await this.send({ method: "GET", path: "/api/versions" }, undefined);
-    const infos = asArray((res.xml?.["SupportedVersions"] as XmlNode | undefined)?.["VersionInfo"] as XmlNode[]);
+    const infos = asArray(
+      (res.xml?.["SupportedVersions"] as XmlNode | undefined)?.["VersionInfo"] as XmlNode[],
+    );
     const offered = infos.map((v) => ({
       version: text(v["Version"]) ?? "",
       deprecated: v["@_deprecated"] === "true",
@@ -190,7 +211,11 @@ export class VcdExecutor {
     return usable[0]!.version;
   }
 
-  private async send(req: VcdRequest, session: Session | undefined, extra: Record<string, string> = {}): Promise<VcdResponse> {
+  private async send(
+    req: VcdRequest,
+    session: Session | undefined,
+    extra: Record<string, string> = {},
+  ): Promise<VcdResponse> {
     const accept = req.accept ?? (req.path.includes("/cloudapi/") ? "json" : "xml");
     const version = session?.version;
     const headers: Record<string, string> = {
@@ -213,18 +238,23 @@ export class VcdExecutor {
       data = JSON.stringify(req.body.json);
     }
     const url = req.path;
-    this.debug(`> ${req.method} ${url} ${JSON.stringify(redactHeaders(headers))}${data ? " " + redactBody(data) : ""}`);
+    this.debug(
+      `> ${req.method} ${url} ${JSON.stringify(redactHeaders(headers))}${data ? " " + redactBody(data) : ""}`,
+    );
     let res: AxiosResponse<string>;
     try {
       res = await this.http.request<string>({ method: req.method, url, headers, data });
     } catch (e) {
       throw transportError(e as AxiosError, req.method, url);
     }
-    const resHeaders = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
+    const resHeaders = Object.fromEntries(
+      Object.entries(res.headers).map(([k, v]) => [k.toLowerCase(), String(v)]),
+    );
     const body = typeof res.data === "string" ? res.data : "";
     this.debug(`< ${res.status} ${req.method} ${url} ${redactBody(body).slice(0, 2000)}`);
     const parsed = parseBody(body, resHeaders["content-type"] ?? "");
-    if (res.status >= 200 && res.status < 300) return { status: res.status, headers: resHeaders, text: body, ...parsed };
+    if (res.status >= 200 && res.status < 300)
+      return { status: res.status, headers: resHeaders, text: body, ...parsed };
     throw httpError(res.status, parsed, body, {
       method: req.method,
       url,
@@ -241,7 +271,8 @@ function parseBody(body: string, contentType: string): { xml?: XmlNode; json?: u
   const trimmed = body.trimStart();
   if (!trimmed) return {};
   try {
-    if (contentType.includes("json") || trimmed.startsWith("{") || trimmed.startsWith("[")) return { json: JSON.parse(body) };
+    if (contentType.includes("json") || trimmed.startsWith("{") || trimmed.startsWith("["))
+      return { json: JSON.parse(body) };
     if (trimmed.startsWith("<")) return { xml: parseXml(body) };
   } catch {
     // An unparsable body is reported through the status-based error below.
@@ -276,9 +307,14 @@ function httpError(
 ): ApiError {
   const vcdError = parsed.xml?.["Error"] as XmlNode | undefined;
   const nsxError = parsed.xml?.["error"] as XmlNode | undefined;
-  const json = parsed.json as { minorErrorCode?: string; message?: string; errorCode?: string | number; details?: string } | undefined;
+  const json = parsed.json as
+    { minorErrorCode?: string; message?: string; errorCode?: string | number; details?: string } | undefined;
   const vendorCode = String(
-    vcdError?.["@_minorErrorCode"] ?? text(nsxError?.["errorCode"]) ?? json?.minorErrorCode ?? json?.errorCode ?? "",
+    vcdError?.["@_minorErrorCode"] ??
+      text(nsxError?.["errorCode"]) ??
+      json?.minorErrorCode ??
+      json?.errorCode ??
+      "",
   );
   const message =
     String(vcdError?.["@_message"] ?? text(nsxError?.["details"]) ?? json?.message ?? json?.details ?? "") ||

@@ -19,7 +19,11 @@ export async function findVdc(exec: VcdExecutor, nameOrId: string): Promise<Enti
   return { uuid: uuidOf(match["href"]!), name: match["name"]!, href: match["href"]! };
 }
 
-export async function findEdgeGateway(exec: VcdExecutor, vdc: EntityRef, nameOrId: string): Promise<EdgeGatewayRef> {
+export async function findEdgeGateway(
+  exec: VcdExecutor,
+  vdc: EntityRef,
+  nameOrId: string,
+): Promise<EdgeGatewayRef> {
   const all = await queryRecords(exec, "edgeGateway", { vdc: vdc.href });
   const match = isVcdId(nameOrId)
     ? all.find((r) => uuidOf(r["href"]!) === uuidOf(nameOrId))

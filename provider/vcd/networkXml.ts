@@ -39,7 +39,8 @@ export function orgNetworkToXml(spec: OrgNetworkSpec): string {
 
 export function orgNetworkFromXml(node: XmlNode): OrgNetwork {
   const config = (node["Configuration"] ?? {}) as XmlNode;
-  const scope = (asArray((config["IpScopes"] as XmlNode | undefined)?.["IpScope"] as XmlNode[])[0] ?? {}) as XmlNode;
+  const scope = (asArray((config["IpScopes"] as XmlNode | undefined)?.["IpScope"] as XmlNode[])[0] ??
+    {}) as XmlNode;
   const ranges = asArray((scope["IpRanges"] as XmlNode | undefined)?.["IpRange"] as XmlNode[]);
   const href = String(node["@_href"]);
   const netmask = text(scope["Netmask"]) ?? prefixToNetmask(Number(text(scope["SubnetPrefixLength"]) ?? 24));

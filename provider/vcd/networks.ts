@@ -32,11 +32,20 @@ export interface NetworkRecord {
   connectedTo?: string;
 }
 
-export async function findNetworkByName(exec: VcdExecutor, vdc: EntityRef, name: string): Promise<NetworkRecord | undefined> {
+export async function findNetworkByName(
+  exec: VcdExecutor,
+  vdc: EntityRef,
+  name: string,
+): Promise<NetworkRecord | undefined> {
   const records = await queryRecords(exec, "orgVdcNetwork", { name, vdc: vdc.href });
   const rec = records.find((r) => r["name"] === name);
   return rec
-    ? { uuid: uuidOf(rec["href"]!), href: rec["href"]!, name: rec["name"]!, connectedTo: rec["connectedTo"] || undefined }
+    ? {
+        uuid: uuidOf(rec["href"]!),
+        href: rec["href"]!,
+        name: rec["name"]!,
+        connectedTo: rec["connectedTo"] || undefined,
+      }
     : undefined;
 }
 
@@ -46,47 +55,65 @@ export async function createNetwork(
   spec: OrgNetworkSpec,
   wait: WaitOptions = {},
 ): Promise<OrgNetwork> {
-  const network = await withRetry(async (attempt) => {
-    if (attempt > 1) {
-      const existing = await findNetworkByName(exec, vdc, spec.name);
-      if (existing) return (await getNetwork(exec, existing.href)) ?? fail(spec.name);
-    }
-    const res = await exec.request({
-      method: "POST",
-      path: `/api/admin/vdc/${vdc.uuid}/networks`,
-      body: { xml: orgNetworkToXml(spec), contentType: ORG_VDC_NETWORK_MIME },
-      retry: false,
-    });
-    return orgNetworkFromXml(res.xml?.["OrgVdcNetwork"] as XmlNode);
-  }, exec.retryOptions({ method: "POST", path: "networks" }));
+  const network = await withRetry(
+    async (attempt) => {
+      if (attempt > 1) {
+        const existing = await findNetworkByName(exec, vdc, spec.name);
+        if (existing) return (await getNetwork(exec, existing.href)) ?? fail(spec.name);
+      }
+      const res = await exec.request({
+        method: "POST",
+        path: `/api/admin/vdc/${vdc.uuid}/networks`,
+        body: { xml: orgNetworkToXml(spec), contentType: ORG_VDC_NETWORK_MIME },
+        retry: false,
+      });
+      return orgNetworkFromXml(res.xml?.["OrgVdcNetwork"] as XmlNode);
+    },
+    exec.retryOptions({ method: "POST", path: "networks" }),
+  );
   await waitForEntityTasks(exec, network.href, wait);
   return (await getNetwork(exec, network.href)) ?? fail(spec.name);
 }
 
-export async function updateNetwork(exec: VcdExecutor, uuid: string, spec: OrgNetworkSpec, wait: WaitOptions = {}): Promise<OrgNetwork> {
-  await withRetry(async () => {
-    const res = await exec.request({
-      method: "PUT",
-      path: `/api/admin/network/${uuid}`,
-      body: { xml: orgNetworkToXml(spec), contentType: ORG_VDC_NETWORK_MIME },
-      retry: false,
-    });
-    await waitForTask(exec, readTask(res.xml?.["Task"] as XmlNode).href, wait);
-  }, exec.retryOptions({ method: "PUT", path: uuid }));
+export async function updateNetwork(
+  exec: VcdExecutor,
+  uuid: string,
+  spec: OrgNetworkSpec,
+  wait: WaitOptions = {},
+): Promise<OrgNetwork> {
+  await withRetry(
+    async () => {
+      const res = await exec.request({
+        method: "PUT",
+        path: `/api/admin/network/${uuid}`,
+        body: { xml: orgNetworkToXml(spec), contentType: ORG_VDC_NETWORK_MIME },
+        retry: false,
+      });
+      await waitForTask(exec, readTask(res.xml?.["Task"] as XmlNode).href, wait);
+    },
+    exec.retryOptions({ method: "PUT", path: uuid }),
+  );
   return (await getNetwork(exec, uuid)) ?? fail(spec.name);
 }
 
 /** Deletes the network; a network that is already gone counts as deleted. */
 export async function deleteNetwork(exec: VcdExecutor, uuid: string, wait: WaitOptions = {}): Promise<void> {
-  await withRetry(async () => {
-    try {
-      const res = await exec.request({ method: "DELETE", path: `/api/admin/network/${uuid}`, retry: false });
-      await waitForTask(exec, readTask(res.xml?.["Task"] as XmlNode).href, wait);
-    } catch (e) {
-      if (isApiError(e, "NOT_FOUND")) return;
-      throw e;
-    }
-  }, exec.retryOptions({ method: "DELETE", path: uuid }));
+  await withRetry(
+    async () => {
+      try {
+        const res = await exec.request({
+          method: "DELETE",
+          path: `/api/admin/network/${uuid}`,
+          retry: false,
+        });
+        await waitForTask(exec, readTask(res.xml?.["Task"] as XmlNode).href, wait);
+      } catch (e) {
+        if (isApiError(e, "NOT_FOUND")) return;
+        throw e;
+      }
+    },
+    exec.retryOptions({ method: "DELETE", path: uuid }),
+  );
 }
 
 /** A freshly created network carries its create task inside; wait for every running one. */

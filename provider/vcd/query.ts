@@ -33,7 +33,8 @@ export async function queryRecords(
   const element = RECORD_ELEMENT[type]!;
   const out: QueryRecord[] = [];
   const filter = Object.keys(filters).length ? `&filter=${encodeURIComponent(fiql(filters))}` : "";
-  let next: string | undefined = `/api/query?type=${type}&format=records&page=1&pageSize=${pageSize}${filter}`;
+  let next: string | undefined =
+    `/api/query?type=${type}&format=records&page=1&pageSize=${pageSize}${filter}`;
   while (next) {
     const res = await exec.request({ method: "GET", path: next });
     const root = (res.xml?.["QueryResultRecords"] ?? {}) as XmlNode;

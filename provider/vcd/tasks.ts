@@ -37,7 +37,11 @@ export function readTask(node: XmlNode): TaskInfo {
   };
 }
 
-export async function waitForTask(exec: VcdExecutor, href: string, options: WaitOptions = {}): Promise<TaskInfo> {
+export async function waitForTask(
+  exec: VcdExecutor,
+  href: string,
+  options: WaitOptions = {},
+): Promise<TaskInfo> {
   const deadline = Date.now() + (options.deadlineMs ?? 600_000);
   let delay = 100;
   for (;;) {
@@ -51,13 +55,21 @@ export async function waitForTask(exec: VcdExecutor, href: string, options: Wait
       const err = node["Error"] as XmlNode | undefined;
       const message = String(err?.["@_message"] ?? `task ended with status ${task.status}`);
       const busy = err?.["@_minorErrorCode"] === "BUSY_ENTITY" || /is busy/i.test(message);
-      throw new ApiError(busy ? "BUSY_ENTITY" : "TASK_FAILED", `vCD task ${task.operationName ?? ""} failed: ${message}`, {
-        url: href,
-        vendorCode: err?.["@_minorErrorCode"] as string | undefined,
-      });
+      throw new ApiError(
+        busy ? "BUSY_ENTITY" : "TASK_FAILED",
+        `vCD task ${task.operationName ?? ""} failed: ${message}`,
+        {
+          url: href,
+          vendorCode: err?.["@_minorErrorCode"] as string | undefined,
+        },
+      );
     }
     if (Date.now() + delay > deadline) {
-      throw new ApiError("TIMEOUT", `vCD task ${task.operationName ?? href} still ${task.status} after the deadline`, { url: href });
+      throw new ApiError(
+        "TIMEOUT",
+        `vCD task ${task.operationName ?? href} still ${task.status} after the deadline`,
+        { url: href },
+      );
     }
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 2, 3_000);

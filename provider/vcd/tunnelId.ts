@@ -27,8 +27,10 @@ export async function lookupTunnelId(
 ): Promise<TunnelInfo> {
   const interfaces = await getVdcNetworks(exec, edge.uuid);
   const entry =
-    interfaces.find((i) => i.type === "subinterface" && i.networkId !== undefined && i.networkId.toLowerCase() === network.uuid) ??
-    interfaces.find((i) => i.type === "subinterface" && i.name === network.name);
+    interfaces.find(
+      (i) =>
+        i.type === "subinterface" && i.networkId !== undefined && i.networkId.toLowerCase() === network.uuid,
+    ) ?? interfaces.find((i) => i.type === "subinterface" && i.name === network.name);
   if (entry?.tunnelId !== undefined) {
     return { tunnelId: entry.tunnelId, subInterfaceIndex: entry.index, source: "vdcNetworks" };
   }
@@ -41,7 +43,8 @@ export async function lookupTunnelId(
         s.logicalSwitchName === network.name ||
         (s.logicalSwitchId !== undefined && s.logicalSwitchId.toLowerCase() === network.uuid),
     );
-  if (sub?.tunnelId !== undefined) return { tunnelId: sub.tunnelId, subInterfaceIndex: sub.index, source: "vnics" };
+  if (sub?.tunnelId !== undefined)
+    return { tunnelId: sub.tunnelId, subInterfaceIndex: sub.index, source: "vnics" };
   if (!entry && !sub) {
     throw new ApiError(
       "NOT_FOUND",

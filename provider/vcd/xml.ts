@@ -33,7 +33,8 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: true,
-  isArray: (name) => ALWAYS_ARRAY.has(name),
+  // Never for the root element: a Task document is one Task, Tasks/Task is a list.
+  isArray: (name, jpath) => String(jpath).includes(".") && ALWAYS_ARRAY.has(name),
 });
 
 const builder = new XMLBuilder({

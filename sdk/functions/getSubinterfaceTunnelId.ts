@@ -19,7 +19,9 @@ export interface GetSubinterfaceTunnelIdArgs {
 
 export type GetSubinterfaceTunnelIdResult = TunnelIdAnswer;
 
-export function getSubinterfaceTunnelId(args: GetSubinterfaceTunnelIdArgs): pulumi.Output<GetSubinterfaceTunnelIdResult> {
+export function getSubinterfaceTunnelId(
+  args: GetSubinterfaceTunnelIdArgs,
+): pulumi.Output<GetSubinterfaceTunnelIdResult> {
   const config = new pulumi.Config("l2stretch");
   // The password is read as a secret so it is never printed; the answer itself is not secret.
   const password = config.getSecret("password") ?? pulumi.output(undefined as string | undefined);
@@ -28,7 +30,8 @@ export function getSubinterfaceTunnelId(args: GetSubinterfaceTunnelIdArgs): pulu
     .apply(async ([vdc, edgeGateway, network, pw]) => {
       const { findSubinterfaceTunnelId } = await import("../../provider/functions/subinterfaceTunnelId");
       const source = {
-        get: (key: string) => (key === "l2stretch:password" ? pw : config.get(key.replace(/^l2stretch:/, ""))),
+        get: (key: string) =>
+          key === "l2stretch:password" ? pw : config.get(key.replace(/^l2stretch:/, "")),
       };
       return findSubinterfaceTunnelId(source, { vdc, edgeGateway, network });
     });

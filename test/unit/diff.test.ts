@@ -27,11 +27,17 @@ describe("diff classification", () => {
 
   it("creates the replacement first when the name changes too", () => {
     const d = computeDiff(DIFF_SPEC, base, { ...base, edgeGateway: "edge-cloud-2", name: "net2" });
-    expect(d).toMatchObject({ replaces: ["edgeGateway"], deleteBeforeReplace: false, changed: ["edgeGateway", "name"] });
+    expect(d).toMatchObject({
+      replaces: ["edgeGateway"],
+      deleteBeforeReplace: false,
+      changed: ["edgeGateway", "name"],
+    });
   });
 
   it("replaces on a subnet change and on a VDC change", () => {
-    expect(computeDiff(DIFF_SPEC, base, { ...base, gatewayCidr: "10.30.0.1/24" }).replaces).toEqual(["gatewayCidr"]);
+    expect(computeDiff(DIFF_SPEC, base, { ...base, gatewayCidr: "10.30.0.1/24" }).replaces).toEqual([
+      "gatewayCidr",
+    ]);
     expect(computeDiff(DIFF_SPEC, base, { ...base, vdc: "other" }).replaces).toEqual(["vdc"]);
   });
 

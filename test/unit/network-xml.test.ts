@@ -26,9 +26,29 @@ describe("OrgVdcNetwork XML", () => {
   it("writes elements in vCD schema order", () => {
     const names = order(orgNetworkToXml(spec));
     const expected = [
-      "OrgVdcNetwork", "Description", "Configuration", "IpScopes", "IpScope", "IsInherited", "Gateway", "Netmask",
-      "Dns1", "DnsSuffix", "IpRanges", "IpRange", "StartAddress", "EndAddress", "IpRange", "StartAddress", "EndAddress",
-      "FenceMode", "RetainNetInfoAcrossDeployments", "SubInterface", "GuestVlanAllowed", "EdgeGateway", "IsShared",
+      "OrgVdcNetwork",
+      "Description",
+      "Configuration",
+      "IpScopes",
+      "IpScope",
+      "IsInherited",
+      "Gateway",
+      "Netmask",
+      "Dns1",
+      "DnsSuffix",
+      "IpRanges",
+      "IpRange",
+      "StartAddress",
+      "EndAddress",
+      "IpRange",
+      "StartAddress",
+      "EndAddress",
+      "FenceMode",
+      "RetainNetInfoAcrossDeployments",
+      "SubInterface",
+      "GuestVlanAllowed",
+      "EdgeGateway",
+      "IsShared",
     ];
     expect(names).toEqual(expected);
   });
@@ -40,7 +60,13 @@ describe("OrgVdcNetwork XML", () => {
   });
 
   it("omits SubInterface for internal networks and empty optional fields", () => {
-    const xml = orgNetworkToXml({ ...spec, subInterface: false, dns1: undefined, description: undefined, ipRanges: [] });
+    const xml = orgNetworkToXml({
+      ...spec,
+      subInterface: false,
+      dns1: undefined,
+      description: undefined,
+      ipRanges: [],
+    });
     expect(order(xml)).not.toContain("SubInterface");
     expect(order(xml)).not.toContain("Dns1");
     expect(order(xml)).not.toContain("IpRanges");

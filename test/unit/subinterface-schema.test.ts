@@ -41,19 +41,49 @@ describe("SubinterfaceOrgNetwork schema", () => {
   });
 
   const bad: [string, Record<string, unknown>, string, RegExp][] = [
-    ["gateway is the network address", { gatewayCidr: "10.20.0.0/24" }, "gatewayCidr", /host address inside 10\.20\.0\.0\/24/],
-    ["gateway is the broadcast address", { gatewayCidr: "10.20.0.255/24" }, "gatewayCidr", /not its network or broadcast/],
+    [
+      "gateway is the network address",
+      { gatewayCidr: "10.20.0.0/24" },
+      "gatewayCidr",
+      /host address inside 10\.20\.0\.0\/24/,
+    ],
+    [
+      "gateway is the broadcast address",
+      { gatewayCidr: "10.20.0.255/24" },
+      "gatewayCidr",
+      /not its network or broadcast/,
+    ],
     ["gateway without prefix", { gatewayCidr: "10.20.0.1" }, "gatewayCidr", /e\.g\. "10\.1\.1\.1\/24"/],
     ["prefix too long for hosts", { gatewayCidr: "10.20.0.1/31" }, "gatewayCidr", /\/30 or shorter/],
-    ["pool outside the subnet", { staticIpPools: [{ start: "10.30.0.10", end: "10.20.0.20" }] }, "staticIpPools[0].start", /outside the subnet 10\.20\.0\.0\/24/],
+    [
+      "pool outside the subnet",
+      { staticIpPools: [{ start: "10.30.0.10", end: "10.20.0.20" }] },
+      "staticIpPools[0].start",
+      /outside the subnet 10\.20\.0\.0\/24/,
+    ],
     [
       "overlapping pools",
-      { staticIpPools: [{ start: "10.20.0.10", end: "10.20.0.50" }, { start: "10.20.0.40", end: "10.20.0.60" }] },
+      {
+        staticIpPools: [
+          { start: "10.20.0.10", end: "10.20.0.50" },
+          { start: "10.20.0.40", end: "10.20.0.60" },
+        ],
+      },
       "staticIpPools[1]",
       /overlaps staticIpPools\[0\].*make the ranges disjoint/,
     ],
-    ["pool containing the gateway", { staticIpPools: [{ start: "10.20.0.1", end: "10.20.0.9" }] }, "staticIpPools[0]", /contains the gateway 10\.20\.0\.1/],
-    ["pool start after end", { staticIpPools: [{ start: "10.20.0.90", end: "10.20.0.10" }] }, "staticIpPools[0]", /swap start and end/],
+    [
+      "pool containing the gateway",
+      { staticIpPools: [{ start: "10.20.0.1", end: "10.20.0.9" }] },
+      "staticIpPools[0]",
+      /contains the gateway 10\.20\.0\.1/,
+    ],
+    [
+      "pool start after end",
+      { staticIpPools: [{ start: "10.20.0.90", end: "10.20.0.10" }] },
+      "staticIpPools[0]",
+      /swap start and end/,
+    ],
     ["bad DNS server", { dnsServers: ["10.20.0.300"] }, "dnsServers[0]", /IPv4 address/],
     ["three DNS servers", { dnsServers: ["10.0.0.1", "10.0.0.2", "10.0.0.3"] }, "dnsServers", /at most 2/],
     ["bad DNS suffix", { dnsSuffix: "not a domain" }, "dnsSuffix", /DNS domain/],

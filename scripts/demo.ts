@@ -1,0 +1,70 @@
+/**
+ * The demo behind `npm run demo`: starts the embedded simulator on a free port, points
+ * the provider at it through environment variables, runs the example stack with the real
+ * Pulumi CLI and prints what it made. `npm run demo -- destroy` tears it down again.
+ */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { startSimulator } from "../sim";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const STATE = path.join(ROOT, ".state");
+
+function runStack(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, "dist", "scripts", "stack.js"), ...args, "--json"],
+      {
+        cwd: ROOT,
+        env,
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.on("exit", (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`stack ${args.join(" ")} exited with ${code}`)),
+    );
+  });
+}
+
+async function main(): Promise<void> {
+  const destroy = process.argv.includes("destroy");
+  const sim = await startSimulator({ port: 0, stateFile: path.join(STATE, "demo-sim.json") });
+  const env = {
+    ...process.env,
+    VCD_URL: sim.url,
+    VCD_ORG: "acme",
+    VCD_USER: "alice",
+    VCD_PASSWORD: "Alice-Secret-1",
+  };
+  try {
+    console.log(`demo: vCD/NSX-v simulator at ${sim.url} (state ${path.join(STATE, "demo-sim.json")})`);
+    if (destroy) {
+      await runStack(["vcd-subinterface", "destroy", "--stack", "demo"], env);
+      console.log("demo: destroyed; the simulated edge has no subinterface networks left");
+      return;
+    }
+    const out = JSON.parse(await runStack(["vcd-subinterface", "up", "--stack", "demo"], env)) as {
+      outputs: Record<string, unknown>;
+    };
+    const o = out.outputs;
+    console.log("");
+    console.log(`demo: network ${String(o["networkName"])} (${String(o["networkId"])})`);
+    console.log(
+      `demo:   edge gateway ${String(o["edgeGateway"])}, sub-interface index ${String(o["subInterfaceIndex"])}`,
+    );
+    console.log(
+      `demo:   L2VPN tunnel ID ${String(o["tunnelId"])} (lookup function agrees: ${String(o["lookedUpTunnelId"])})`,
+    );
+    console.log("demo: to remove it again run: npm run demo -- destroy");
+  } finally {
+    await sim.close();
+  }
+}
+
+main().catch((e: Error) => {
+  console.error(`demo: ${e.message}`);
+  process.exit(1);
+});

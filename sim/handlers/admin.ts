@@ -1,0 +1,56 @@
+// Unauthenticated control endpoints for tests and demos (/_sim/...). Never subject to faults.
+import { z } from "zod";
+import { badRequest } from "../core/errors";
+import { emptyReply } from "../http/respond";
+import type { Ctx, Reply, Route } from "../http/types";
+
+const json = (status: number, value: unknown): Reply => ({
+  status,
+  body: JSON.stringify(value),
+  contentType: "application/json",
+});
+
+const faultsSchema = z
+  .object({
+    latencyMs: z.number().min(0),
+    errorRate: z.number().min(0).max(1),
+    resetRate: z.number().min(0).max(1),
+    busyMs: z.number().min(0),
+    taskMs: z.number().min(0),
+    faultSeed: z.number().int().min(0),
+  })
+  .partial()
+  .strict();
+
+function setFaults(ctx: Ctx): Reply {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(ctx.body || "{}");
+  } catch {
+    throw badRequest("The request body is not valid JSON.");
+  }
+  const r = faultsSchema.safeParse(raw);
+  if (!r.success)
+    throw badRequest(r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; "));
+  ctx.core.setFaults(r.data);
+  return json(200, ctx.core.faults);
+}
+
+const r = (method: Route["method"], pattern: string, handler: Route["handler"]): Route => ({
+  method,
+  pattern,
+  versioned: false,
+  auth: false,
+  handler,
+});
+
+export const adminRoutes: Route[] = [
+  r("GET", "/_sim/stats", (ctx) => json(200, ctx.core.stats)),
+  r("GET", "/_sim/world", (ctx) => json(200, ctx.core.world)),
+  r("GET", "/_sim/faults", (ctx) => json(200, ctx.core.faults)),
+  r("POST", "/_sim/faults", setFaults),
+  r("POST", "/_sim/reset", (ctx) => {
+    ctx.core.reset();
+    return emptyReply(204);
+  }),
+];
