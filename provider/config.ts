@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { ConfigError } from "./common/errors";
+import type { NsxManagerConnection } from "./nsxv/executor";
 import type { VcdConnection } from "./vcd/executor";
 
 /**
@@ -31,6 +32,11 @@ const SETTINGS = {
     env: "L2STRETCH_RETRY_DEADLINE_SECONDS",
     example: "300",
   },
+  nsxUrl: { key: "nsxUrl", env: "NSX_URL", example: "https://nsx.example.com" },
+  nsxUser: { key: "nsxUser", env: "NSX_USER", example: "admin" },
+  nsxPassword: { key: "nsxPassword", env: "NSX_PASSWORD", example: "<password>", secret: true },
+  nsxCaCert: { key: "nsxCaCert", env: "NSX_CA_CERT", example: "/path/to/ca.pem" },
+  nsxInsecure: { key: "nsxInsecure", env: "NSX_INSECURE", example: "true" },
 } satisfies Record<string, Setting>;
 
 function lookup(s: Setting, config: ConfigSource | undefined, env: NodeJS.ProcessEnv): string | undefined {
@@ -49,41 +55,73 @@ function required(s: Setting, config: ConfigSource | undefined, env: NodeJS.Proc
   return v;
 }
 
+export function retryFrom(
+  config: ConfigSource | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): { deadlineMs: number } | undefined {
+  const deadline = lookup(SETTINGS.retryDeadlineSeconds, config, env);
+  if (deadline === undefined) return undefined;
+  if (!(Number(deadline) > 0)) {
+    throw new ConfigError(
+      `l2stretch:retryDeadlineSeconds must be a positive number of seconds (got "${deadline}")`,
+    );
+  }
+  return { deadlineMs: Number(deadline) * 1000 };
+}
+
+function caFrom(s: Setting, config: ConfigSource | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  const ca = lookup(s, config, env);
+  return ca === undefined ? undefined : ca.includes("-----BEGIN") ? ca : readCa(s, ca);
+}
+
+function flag(s: Setting, config: ConfigSource | undefined, env: NodeJS.ProcessEnv): boolean {
+  const v = lookup(s, config, env);
+  return v === "true" || v === "1";
+}
+
+function checkUrl(s: Setting, url: string): string {
+  if (!/^https?:\/\//.test(url)) {
+    throw new ConfigError(`l2stretch:${s.key} must start with https:// (got "${url}"), e.g. ${s.example}`);
+  }
+  return url;
+}
+
+/** NSX Manager settings, for edges addressed directly ({ nsxEdge }) rather than through vCD. */
+export function nsxManagerConnectionFrom(
+  config?: ConfigSource,
+  env: NodeJS.ProcessEnv = process.env,
+): NsxManagerConnection {
+  return {
+    url: checkUrl(SETTINGS.nsxUrl, required(SETTINGS.nsxUrl, config, env)),
+    user: required(SETTINGS.nsxUser, config, env),
+    password: required(SETTINGS.nsxPassword, config, env),
+    caCert: caFrom(SETTINGS.nsxCaCert, config, env),
+    insecure: flag(SETTINGS.nsxInsecure, config, env),
+    retry: retryFrom(config, env),
+  };
+}
+
 /** Builds the vCD connection settings; throws a ConfigError naming the missing key and how to set it. */
 export function vcdConnectionFrom(
   config?: ConfigSource,
   env: NodeJS.ProcessEnv = process.env,
 ): VcdConnection {
-  const url = required(SETTINGS.url, config, env);
-  if (!/^https?:\/\//.test(url)) {
-    throw new ConfigError(
-      `l2stretch:vcdUrl must start with https:// (got "${url}"), e.g. ${SETTINGS.url.example}`,
-    );
-  }
-  const ca = lookup(SETTINGS.caCert, config, env);
-  const insecure = lookup(SETTINGS.insecure, config, env);
-  const deadline = lookup(SETTINGS.retryDeadlineSeconds, config, env);
-  if (deadline !== undefined && !(Number(deadline) > 0)) {
-    throw new ConfigError(
-      `l2stretch:retryDeadlineSeconds must be a positive number of seconds (got "${deadline}")`,
-    );
-  }
   return {
-    url,
+    url: checkUrl(SETTINGS.url, required(SETTINGS.url, config, env)),
     org: required(SETTINGS.org, config, env),
     user: required(SETTINGS.user, config, env),
     password: required(SETTINGS.password, config, env),
     apiVersion: lookup(SETTINGS.apiVersion, config, env),
-    caCert: ca === undefined ? undefined : ca.includes("-----BEGIN") ? ca : readCa(ca),
-    insecure: insecure === "true" || insecure === "1",
-    retry: deadline === undefined ? undefined : { deadlineMs: Number(deadline) * 1000 },
+    caCert: caFrom(SETTINGS.caCert, config, env),
+    insecure: flag(SETTINGS.insecure, config, env),
+    retry: retryFrom(config, env),
   };
 }
 
-function readCa(path: string): string {
+function readCa(s: Setting, path: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (e) {
-    throw new ConfigError(`l2stretch:caCert: cannot read CA bundle file ${path}: ${(e as Error).message}`);
+    throw new ConfigError(`l2stretch:${s.key}: cannot read CA bundle file ${path}: ${(e as Error).message}`);
   }
 }

@@ -1,5 +1,7 @@
 import type { ConfigSource } from "./config";
-import { vcdConnectionFrom } from "./config";
+import { nsxManagerConnectionFrom, retryFrom, vcdConnectionFrom } from "./config";
+import type { RetryOptions } from "./common/retry";
+import { NsxExecutor } from "./nsxv/executor";
 import { VcdExecutor } from "./vcd/executor";
 
 /**
@@ -9,19 +11,33 @@ import { VcdExecutor } from "./vcd/executor";
  */
 let config: ConfigSource | undefined;
 let vcd: VcdExecutor | undefined;
+let nsx: NsxExecutor | undefined;
 
 export function setConfig(source: ConfigSource): void {
   config = source;
   vcd = undefined;
+  nsx = undefined;
+}
+
+const debugLog = process.env["L2STRETCH_DEBUG"]
+  ? (line: string) => console.error(`[l2stretch] ${line}`)
+  : undefined;
+
+/** NSX Manager client for edges addressed directly; configured from l2stretch:nsx*. */
+export function nsxExecutor(): NsxExecutor {
+  nsx ??= new NsxExecutor({ ...nsxManagerConnectionFrom(config), log: debugLog });
+  return nsx;
+}
+
+/** Deadline for whole read-modify-write cycles on busy edges. */
+export function writeRetry(): RetryOptions | undefined {
+  return retryFrom(config);
 }
 
 export function vcdExecutor(): VcdExecutor {
   if (!vcd) {
     const conn = vcdConnectionFrom(config);
-    vcd = new VcdExecutor({
-      ...conn,
-      log: process.env["L2STRETCH_DEBUG"] ? (line) => console.error(`[l2stretch] ${line}`) : undefined,
-    });
+    vcd = new VcdExecutor({ ...conn, log: debugLog });
   }
   return vcd;
 }

@@ -1,0 +1,350 @@
+/**
+ * The agent: owns the pipeline get → verify → generate → apply, the last good config, the
+ * charon supervisor, and the status/metrics views. The HTTP layer (api.ts) only translates.
+ */
+import { Mutex } from "async-mutex";
+import { Executor } from "./exec";
+import { Charon } from "./charon";
+import { Applier, ApplyResult, ConfigStore } from "./apply";
+import { LiveState, readFdb, readLiveState } from "./live";
+import { verify } from "./plan";
+import {
+  GatewayConfig,
+  GatewayConfigSchema,
+  bridgeName,
+  computeBudget,
+  effectiveInnerMtu,
+  formatIssues,
+  sitePortName,
+  vxlanName,
+} from "./schema";
+import { CHILD_SA, IKE_CONN, NFT_TABLE, charonPaths, sha256 } from "./render";
+import { Metric, renderMetrics } from "./metrics";
+
+export interface AgentOptions {
+  stateDir: string;
+  executor: Executor;
+  log?: (msg: string) => void;
+}
+
+export type PutOutcome =
+  | { status: 200; body: { result: "applied" | "unchanged"; digest: string; apply: ApplyResult } }
+  | { status: 400 | 422; body: { error: string; issues: { path: string; message: string }[] } }
+  | { status: 500; body: { error: string; apply: ApplyResult } };
+
+/** The document as shown over the API: secrets replaced by a digest so drift is still visible. */
+export function redact(cfg: GatewayConfig): unknown {
+  const copy = JSON.parse(JSON.stringify(cfg)) as GatewayConfig;
+  const a = copy.transport.auth;
+  if (a.method === "psk") a.psk = `sha256:${sha256(a.psk)}`;
+  else a.privateKey = `sha256:${sha256(a.privateKey)}`;
+  return copy;
+}
+
+export function configDigest(cfg: GatewayConfig): string {
+  return sha256(JSON.stringify(cfg));
+}
+
+export class Agent {
+  readonly charon: Charon;
+  private readonly applier: Applier;
+  private readonly store: ConfigStore;
+  private readonly mutex = new Mutex();
+  private current: GatewayConfig | undefined;
+  private lastApply: ApplyResult | undefined;
+  private applyCount = { ok: 0, failed: 0 };
+  private rejected = 0;
+  private pathMtu: { value: number; at: string } | undefined;
+  private probing = false;
+  private lastRestart: { at: string; downMs: number } | undefined;
+  private readonly log: (m: string) => void;
+
+  constructor(private readonly opts: AgentOptions) {
+    this.log = opts.log ?? (() => undefined);
+    const paths = charonPaths(opts.stateDir);
+    this.charon = new Charon(opts.executor, paths, {
+      log: this.log,
+      onRestart: (r) => {
+        this.lastRestart = { at: r.at.toISOString(), downMs: r.downMs };
+        this.log(`charon restarted after ${r.downMs} ms down`);
+      },
+    });
+    this.applier = new Applier(opts.executor, this.charon, paths);
+    this.store = new ConfigStore(opts.stateDir);
+  }
+
+  /** Converges to the persisted last good config (boot, agent restart). */
+  async start(): Promise<void> {
+    const saved = this.store.load();
+    if (saved) {
+      this.current = saved;
+      const r = await this.mutex.runExclusive(() => this.applier.apply(saved, undefined));
+      this.lastApply = r;
+      this.log(
+        `startup convergence: ${r.ok ? "ok" : r.error} (${r.actions.length} actions: ${r.actions.map((a) => a.action).join(", ") || "none"})`,
+      );
+    }
+    this.charon.supervise(() => this.current !== undefined);
+  }
+
+  stop(): void {
+    this.charon.unsupervise();
+  }
+
+  get config(): GatewayConfig | undefined {
+    return this.current;
+  }
+
+  async putConfig(raw: unknown): Promise<PutOutcome> {
+    const parsed = GatewayConfigSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.rejected++;
+      const issues = formatIssues(parsed.error);
+      return {
+        status: 400,
+        body: { error: `invalid config: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, issues },
+      };
+    }
+    const cfg = parsed.data;
+    return this.mutex.runExclusive(async () => {
+      const live = await readLiveState(this.opts.executor, this.charon.swanctlPaths(), NFT_TABLE);
+      const issues = verify(cfg, live);
+      if (issues.length > 0) {
+        this.rejected++;
+        return {
+          status: 422 as const,
+          body: {
+            error: `config does not fit this gateway: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`,
+            issues,
+          },
+        };
+      }
+      const result = await this.applier.apply(cfg, this.current);
+      this.lastApply = result;
+      if (!result.ok) {
+        this.applyCount.failed++;
+        return { status: 500 as const, body: { error: result.error ?? "apply failed", apply: result } };
+      }
+      this.applyCount.ok++;
+      this.current = cfg;
+      this.store.save(cfg);
+      void this.probePathMtu();
+      return {
+        status: 200 as const,
+        body: {
+          result: result.actions.length > 0 ? ("applied" as const) : ("unchanged" as const),
+          digest: configDigest(cfg),
+          apply: result,
+        },
+      };
+    });
+  }
+
+  getConfig(): { config: unknown; digest: string } | undefined {
+    return this.current ? { config: redact(this.current), digest: configDigest(this.current) } : undefined;
+  }
+
+  /**
+   * Largest ICMP payload that crosses the tunnel VTEP to VTEP with DF set (binary search),
+   * reported as an IP MTU. Runs in the background; the status shows the last measurement.
+   */
+  async probePathMtu(): Promise<void> {
+    const cfg = this.current;
+    if (!cfg || this.probing) return;
+    this.probing = true;
+    try {
+      const ex = this.opts.executor;
+      const ping = (size: number) =>
+        ex.run(
+          [
+            "ping",
+            "-n",
+            "-q",
+            "-c",
+            "1",
+            "-W",
+            "1",
+            "-M",
+            "do",
+            "-s",
+            String(size),
+            "-I",
+            cfg.underlay.vtepLocal,
+            cfg.underlay.vtepPeer,
+          ],
+          { timeoutMs: 5000 },
+        );
+      // Wait (bounded) for the tunnel to carry a small packet before searching.
+      let up = false;
+      for (let i = 0; i < 20 && !up; i++) up = (await ping(64)).code === 0;
+      if (!up) return;
+      let lo = 64;
+      let hi = cfg.underlay.mtu - 28;
+      while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2);
+        if ((await ping(mid)).code === 0) lo = mid;
+        else hi = mid - 1;
+      }
+      this.pathMtu = { value: lo + 28, at: new Date().toISOString() };
+    } finally {
+      this.probing = false;
+    }
+  }
+
+  async status(): Promise<Record<string, unknown>> {
+    const ex = this.opts.executor;
+    const live: LiveState = await readLiveState(ex, this.charon.swanctlPaths(), NFT_TABLE);
+    const cfg = this.current;
+    const ike = live.sas?.find((s) => s.name === IKE_CONN);
+    const child = ike?.children.find((c) => c.name === CHILD_SA && c.state === "INSTALLED");
+    const networks = [];
+    for (const n of cfg?.networks ?? []) {
+      const br = bridgeName(n.vni);
+      const vx = vxlanName(n.vni);
+      const fdb = (await readFdb(ex, br)).filter((e) => !e.permanent && e.master === br);
+      const v = live.links.get(vx);
+      networks.push({
+        name: n.name,
+        vni: n.vni,
+        bridge: br,
+        vxlan: vx,
+        sitePort: sitePortName(n),
+        innerMtu: effectiveInnerMtu(cfg as GatewayConfig, n),
+        present: !!v && live.links.has(br),
+        remoteMacs: fdb.filter((e) => e.ifname === vx).map((e) => e.mac),
+        localMacs: fdb.filter((e) => e.ifname === sitePortName(n)).map((e) => e.mac),
+        counters: v?.stats ?? null,
+        egressDrops: Object.entries(live.nft.find((t) => t.family === "bridge")?.counters ?? {})
+          .filter(([k]) => k.startsWith(`egress-`) && k.includes(`:${n.name}:`))
+          .reduce((s, [, v2]) => s + v2, 0),
+      });
+    }
+    const inet = live.nft.find((t) => t.family === "inet");
+    return {
+      configured: !!cfg,
+      digest: cfg ? configDigest(cfg) : null,
+      tunnel: {
+        ike: ike?.state ?? "DOWN",
+        child: child ? "INSTALLED" : "DOWN",
+        up: !!child,
+        bytesIn: child?.bytesIn ?? 0,
+        bytesOut: child?.bytesOut ?? 0,
+        charonRunning: this.charon.isRunning(),
+        charonRestarts: this.charon.restarts,
+        lastCharonRestart: this.lastRestart ?? null,
+      },
+      budget: cfg ? computeBudget({ underlayMtu: cfg.underlay.mtu, transport: cfg.transport }) : null,
+      pathMtu: this.pathMtu ?? null,
+      leakGuardDrops: inet?.counters["leak-guard"] ?? 0,
+      injectGuardDrops: inet?.counters["inject-guard"] ?? 0,
+      networks,
+      lastApply: this.lastApply ?? null,
+      rejectedConfigs: this.rejected,
+    };
+  }
+
+  async metrics(): Promise<string> {
+    const s = await this.status();
+    const t = s["tunnel"] as { up: boolean; bytesIn: number; bytesOut: number; charonRestarts: number };
+    const nets = s["networks"] as {
+      name: string;
+      vni: number;
+      remoteMacs: string[];
+      localMacs: string[];
+      egressDrops: number;
+      counters: { rxBytes: number; txBytes: number; rxDropped: number; txDropped: number } | null;
+    }[];
+    const lbl = (n: { name: string; vni: number }) => ({ network: n.name, vni: String(n.vni) });
+    const m: Metric[] = [
+      {
+        name: "l2stretch_configured",
+        help: "1 when a configuration is applied",
+        type: "gauge",
+        samples: [{ value: s["configured"] ? 1 : 0 }],
+      },
+      {
+        name: "l2stretch_tunnel_up",
+        help: "1 when the IPsec CHILD_SA carrying VXLAN is installed",
+        type: "gauge",
+        samples: [{ value: t.up ? 1 : 0 }],
+      },
+      {
+        name: "l2stretch_tunnel_bytes",
+        help: "Bytes through the CHILD_SA",
+        type: "counter",
+        samples: [
+          { labels: { direction: "in" }, value: t.bytesIn },
+          { labels: { direction: "out" }, value: t.bytesOut },
+        ],
+      },
+      {
+        name: "l2stretch_charon_restarts_total",
+        help: "IKE daemon restarts by the supervisor",
+        type: "counter",
+        samples: [{ value: t.charonRestarts }],
+      },
+      {
+        name: "l2stretch_leak_guard_drops_total",
+        help: "Clear-text VXLAN packets to the peer dropped",
+        type: "counter",
+        samples: [{ value: Number(s["leakGuardDrops"]) }],
+      },
+      {
+        name: "l2stretch_inject_guard_drops_total",
+        help: "Clear-text VXLAN packets from the WAN dropped",
+        type: "counter",
+        samples: [{ value: Number(s["injectGuardDrops"]) }],
+      },
+      {
+        name: "l2stretch_apply_total",
+        help: "Configuration applies by result",
+        type: "counter",
+        samples: [
+          { labels: { result: "ok" }, value: this.applyCount.ok },
+          { labels: { result: "failed" }, value: this.applyCount.failed },
+          { labels: { result: "rejected" }, value: this.rejected },
+        ],
+      },
+      {
+        name: "l2stretch_path_mtu_bytes",
+        help: "Measured IP MTU across the tunnel (VTEP to VTEP)",
+        type: "gauge",
+        samples: [{ value: this.pathMtu?.value ?? 0 }],
+      },
+      {
+        name: "l2stretch_network_learned_macs",
+        help: "MACs learned per side",
+        type: "gauge",
+        samples: nets.flatMap((n) => [
+          { labels: { ...lbl(n), side: "remote" }, value: n.remoteMacs.length },
+          { labels: { ...lbl(n), side: "local" }, value: n.localMacs.length },
+        ]),
+      },
+      {
+        name: "l2stretch_network_bytes",
+        help: "Bytes on the network's VXLAN port",
+        type: "counter",
+        samples: nets.flatMap((n) => [
+          { labels: { ...lbl(n), direction: "rx" }, value: n.counters?.rxBytes ?? 0 },
+          { labels: { ...lbl(n), direction: "tx" }, value: n.counters?.txBytes ?? 0 },
+        ]),
+      },
+      {
+        name: "l2stretch_network_dropped",
+        help: "Packets dropped on the network's VXLAN port",
+        type: "counter",
+        samples: nets.flatMap((n) => [
+          { labels: { ...lbl(n), direction: "rx" }, value: n.counters?.rxDropped ?? 0 },
+          { labels: { ...lbl(n), direction: "tx" }, value: n.counters?.txDropped ?? 0 },
+        ]),
+      },
+      {
+        name: "l2stretch_network_egress_filtered_total",
+        help: "ARP/ND for the gateway IP kept from crossing",
+        type: "counter",
+        samples: nets.map((n) => ({ labels: lbl(n), value: n.egressDrops })),
+      },
+    ];
+    return renderMetrics(m);
+  }
+}

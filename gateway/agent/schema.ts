@@ -1,0 +1,328 @@
+/**
+ * The gateway configuration document (version 1) and the MTU/MSS budget.
+ *
+ * This module is shared with the SDK, which validates the very same document at
+ * `pulumi preview`, so it must stay free of Node-only imports (no fs, net, child_process):
+ * address checks are done with small pure functions instead of `node:net`.
+ */
+import { z } from "zod";
+
+export const CONFIG_API_VERSION = "l2stretch.gateway/v1" as const;
+
+/** Dotted-quad IPv4 without leading zeros (leading zeros are octal to some tools). */
+export function isIPv4(s: string): boolean {
+  const parts = s.split(".");
+  if (parts.length !== 4) return false;
+  return parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
+}
+
+/** Parses an IPv6 address into 8 hextets, or returns undefined. Accepts `::` compression only. */
+export function parseIPv6(s: string): number[] | undefined {
+  if (!/^[0-9a-fA-F:]+$/.test(s) || s.length < 2) return undefined;
+  const halves = s.split("::");
+  if (halves.length > 2) return undefined;
+  const toGroups = (h: string): number[] | undefined => {
+    if (h === "") return [];
+    const gs = h.split(":");
+    if (gs.some((g) => !/^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
+    return gs.map((g) => parseInt(g, 16));
+  };
+  const head = toGroups(halves[0] ?? "");
+  const tail = halves.length === 2 ? toGroups(halves[1] ?? "") : [];
+  if (!head || !tail) return undefined;
+  if (halves.length === 1) return head.length === 8 ? head : undefined;
+  const missing = 8 - head.length - tail.length;
+  if (missing < 1) return undefined;
+  return [...head, ...new Array<number>(missing).fill(0), ...tail];
+}
+
+export function isIPv6(s: string): boolean {
+  return parseIPv6(s) !== undefined;
+}
+
+/** Linux interface names: at most 15 bytes, no slash, colon or whitespace. */
+const ifName = z
+  .string()
+  .min(1)
+  .max(15)
+  .regex(/^[A-Za-z0-9_.-]+$/, "interface names are 1-15 characters of [A-Za-z0-9_.-]");
+
+const ipv4 = z.string().refine(isIPv4, { message: "must be a dotted-quad IPv4 address" });
+const ipv6 = z.string().refine(isIPv6, { message: "must be an IPv6 address" });
+
+/**
+ * Only AEAD ciphers with a modern key exchange are offered: the issue restricts
+ * proposals to strong AEADs, and a short allow-list makes both sides agree on the first try.
+ */
+export const IKE_PROPOSALS = [
+  "aes128gcm16-prfsha256-x25519",
+  "aes256gcm16-prfsha384-x25519",
+  "chacha20poly1305-prfsha256-x25519",
+  "aes256gcm16-prfsha384-ecp384",
+] as const;
+export const ESP_PROPOSALS = [
+  "aes128gcm16-x25519",
+  "aes256gcm16-x25519",
+  "chacha20poly1305-x25519",
+  "aes256gcm16-ecp384",
+  "aes128gcm16",
+  "aes256gcm16",
+] as const;
+
+const pem = (label: string) =>
+  z.string().refine((s) => s.includes(`-----BEGIN ${label}`) || s.includes("-----BEGIN "), {
+    message: `must be a PEM block (${label})`,
+  });
+
+export const PskAuthSchema = z
+  .object({
+    method: z.literal("psk"),
+    /** At least 32 characters: a PSK is the whole security of the tunnel. */
+    psk: z.string().min(32, "a pre-shared key needs at least 32 characters"),
+  })
+  .strict();
+
+export const X509AuthSchema = z
+  .object({
+    method: z.literal("x509"),
+    certificate: pem("CERTIFICATE"),
+    privateKey: pem("PRIVATE KEY"),
+    caCertificate: pem("CERTIFICATE"),
+  })
+  .strict();
+
+export const IpsecTransportSchema = z
+  .object({
+    type: z.literal("ipsec"),
+    /**
+     * `kernel` = kernel XFRM/ESP; `kernel-libipsec` = strongSwan's userspace ESP via a TUN
+     * device, for kernels without ESP (such as the reference machines).
+     */
+    backend: z.enum(["kernel", "kernel-libipsec"]).default("kernel-libipsec"),
+    localId: z.string().min(1).max(255),
+    peerId: z.string().min(1).max(255),
+    auth: z.discriminatedUnion("method", [PskAuthSchema, X509AuthSchema]),
+    ikeProposals: z.array(z.enum(IKE_PROPOSALS)).min(1).default(["aes128gcm16-prfsha256-x25519"]),
+    espProposals: z.array(z.enum(ESP_PROPOSALS)).min(1).default(["aes128gcm16-x25519"]),
+    /** Dead-peer detection interval; short so a lost peer is noticed within seconds. */
+    dpdDelaySeconds: z.number().int().min(1).max(300).default(2),
+  })
+  .strict();
+
+export const TransportSchema = IpsecTransportSchema;
+
+export const AttachmentSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("interface"), interface: ifName }).strict(),
+  z
+    .object({
+      type: z.literal("vlan"),
+      trunk: ifName,
+      vlanId: z.number().int().min(1).max(4094),
+    })
+    .strict(),
+]);
+
+export const NetworkSchema = z
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .max(63)
+      .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, "lower-case letters, digits and dashes"),
+    vni: z.number().int().min(1).max(16777215),
+    attachment: AttachmentSchema,
+    /** Optional; defaults to (and may not exceed) the budget's inner MTU. */
+    innerMtu: z.number().int().min(576).max(9000).optional(),
+    /** The site's default gateway: ARP for it is answered locally, never carried across. */
+    gatewayIp: ipv4.optional(),
+    gatewayIpv6: ipv6.optional(),
+  })
+  .strict();
+
+export const UnderlaySchema = z
+  .object({
+    localAddress: ipv4,
+    peerAddress: ipv4,
+    mtu: z.number().int().min(1280).max(9216).default(1500),
+    /**
+     * VTEP /32s carried inside the tunnel. kernel-libipsec cannot protect traffic whose
+     * selector equals the IKE peer address, so VXLAN runs between dedicated addresses.
+     */
+    vtepLocal: ipv4,
+    vtepPeer: ipv4,
+  })
+  .strict();
+
+export const GatewayConfigSchema = z
+  .object({
+    apiVersion: z.literal(CONFIG_API_VERSION),
+    identity: z
+      .object({
+        name: z.string().min(1).max(63),
+        site: z.string().min(1).max(63),
+      })
+      .strict(),
+    underlay: UnderlaySchema,
+    transport: TransportSchema,
+    networks: z.array(NetworkSchema).max(64),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const u = cfg.underlay;
+    const distinct = new Set([u.localAddress, u.peerAddress, u.vtepLocal, u.vtepPeer]);
+    if (distinct.size !== 4) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["underlay", "vtepPeer"],
+        message: "localAddress, peerAddress, vtepLocal and vtepPeer must be four different addresses",
+      });
+    }
+    const budget = computeBudget({ underlayMtu: u.mtu, transport: cfg.transport });
+    const seenName = new Map<string, number>();
+    const seenVni = new Map<number, number>();
+    const seenPort = new Map<string, number>();
+    cfg.networks.forEach((n, i) => {
+      const dup = (m: Map<string | number, number>, key: string | number, field: string) => {
+        const prev = m.get(key);
+        if (prev !== undefined) {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            path: ["networks", i, field],
+            message: `duplicates networks[${prev}].${field}`,
+          });
+        } else m.set(key, i);
+      };
+      dup(seenName as Map<string | number, number>, n.name, "name");
+      dup(seenVni as Map<string | number, number>, n.vni, "vni");
+      dup(seenPort as Map<string | number, number>, sitePortName(n), "attachment");
+      if (n.innerMtu !== undefined && n.innerMtu > budget.innerMtu) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ["networks", i, "innerMtu"],
+          message: `exceeds the budget: at most ${budget.innerMtu} over an underlay MTU of ${u.mtu} with ${cfg.transport.backend}`,
+        });
+      }
+    });
+  });
+
+/** The document as written by users (defaults optional). */
+export type GatewayConfigInput = z.input<typeof GatewayConfigSchema>;
+/** The document after validation (defaults filled in). */
+export type GatewayConfig = z.output<typeof GatewayConfigSchema>;
+export type NetworkConfig = z.output<typeof NetworkSchema>;
+export type TransportConfig = z.output<typeof TransportSchema>;
+
+/** One-line issue strings of the form `networks.1.vni: Number must be ...`. */
+export function formatIssues(err: z.ZodError): { path: string; message: string }[] {
+  return err.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// MTU / MSS budget
+// ---------------------------------------------------------------------------------------------
+
+/** What the budget needs to know about the transport; a full TransportConfig also fits. */
+export type BudgetTransport =
+  | { type: "ipsec"; backend?: "kernel" | "kernel-libipsec"; espProposals?: readonly string[] }
+  | { type: "none" };
+
+export interface BudgetBreakdownItem {
+  layer: string;
+  bytes: number;
+}
+
+export interface Budget {
+  /** MTU of the stretched L2 segment (VXLAN device, and the VMs' NICs ideally). */
+  innerMtu: number;
+  /** TCP MSS clamp for IPv4 inside the stretch. */
+  mss: number;
+  /** TCP MSS clamp for IPv6 inside the stretch. */
+  mssV6: number;
+  /** Underlay MTU minus inner MTU: every byte the stack costs (including any unused slack). */
+  overheadBytes: number;
+  /** MTU of the encrypted tunnel (the IP packet size VXLAN may emit), 0 for `none`. */
+  tunnelMtu: number;
+  breakdown: BudgetBreakdownItem[];
+}
+
+/** Outer IPv4 + UDP + VXLAN + the inner Ethernet header (the bridge carries frames). */
+export const VXLAN_OVERHEAD = 20 + 8 + 8 + 14;
+/**
+ * kernel-libipsec's TUN device is fixed at 1400 bytes (TUN_DEFAULT_MTU) and reads with a
+ * buffer of that size; raising the device MTU makes larger packets fail (measured).
+ */
+export const LIBIPSEC_TUN_MTU = 1400;
+
+/**
+ * Computes the inner MTU and MSS from the underlay MTU and the encapsulation stack.
+ *
+ * ESP in tunnel mode with UDP encapsulation (libipsec always encapsulates; NAT-T is assumed
+ * for the kernel backend too, which is the worst case) and an AEAD with an 8-byte IV and a
+ * 16-byte ICV: outer IP 20 + UDP 8 + ESP header 8 + IV 8 + ICV 16, plus a 2-byte trailer and
+ * padding so the encrypted part is a multiple of 4 bytes.
+ */
+export function computeBudget(input: { underlayMtu: number; transport: BudgetTransport }): Budget {
+  const { underlayMtu, transport } = input;
+  if (!Number.isInteger(underlayMtu) || underlayMtu < 576) {
+    throw new RangeError(`underlayMtu must be an integer >= 576, got ${underlayMtu}`);
+  }
+  const breakdown: BudgetBreakdownItem[] = [];
+  let tunnelMtu: number;
+  if (transport.type === "none") {
+    tunnelMtu = underlayMtu;
+  } else {
+    const fixed = 20 + 8 + 8 + 8 + 16; // outer IP, UDP-encap, ESP hdr, IV, ICV
+    // Largest inner packet L with L + 2 (pad length, next header) + pad ≡ 0 (mod 4) fitting the rest.
+    const room = underlayMtu - fixed;
+    const encrypted = room - (room % 4);
+    const espMtu = encrypted - 2;
+    breakdown.push({ layer: "outer IPv4", bytes: 20 });
+    breakdown.push({ layer: "UDP encapsulation (NAT-T, port 4500)", bytes: 8 });
+    breakdown.push({ layer: "ESP header (SPI + sequence)", bytes: 8 });
+    breakdown.push({ layer: "ESP IV (AEAD)", bytes: 8 });
+    breakdown.push({ layer: "ESP trailer + padding", bytes: 2 + (room % 4) });
+    breakdown.push({ layer: "ESP ICV (AEAD tag)", bytes: 16 });
+    if ((transport.backend ?? "kernel-libipsec") === "kernel-libipsec" && espMtu > LIBIPSEC_TUN_MTU) {
+      breakdown.push({ layer: "kernel-libipsec TUN cap (unused)", bytes: espMtu - LIBIPSEC_TUN_MTU });
+      tunnelMtu = LIBIPSEC_TUN_MTU;
+    } else {
+      tunnelMtu = espMtu;
+    }
+  }
+  breakdown.push({ layer: "VXLAN outer IPv4", bytes: 20 });
+  breakdown.push({ layer: "VXLAN UDP", bytes: 8 });
+  breakdown.push({ layer: "VXLAN header", bytes: 8 });
+  breakdown.push({ layer: "inner Ethernet", bytes: 14 });
+  const innerMtu = tunnelMtu - VXLAN_OVERHEAD;
+  return {
+    innerMtu,
+    mss: innerMtu - 40,
+    mssV6: innerMtu - 60,
+    overheadBytes: underlayMtu - innerMtu,
+    tunnelMtu: transport.type === "none" ? 0 : tunnelMtu,
+    breakdown,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names the data path uses (pure, so the SDK can show them in previews)
+// ---------------------------------------------------------------------------------------------
+
+/** Bridge of a network; derived from the VNI so names are stable and ≤ 15 bytes. */
+export function bridgeName(vni: number): string {
+  return `l2br${vni}`;
+}
+export function vxlanName(vni: number): string {
+  return `l2vx${vni}`;
+}
+/** The site-facing port: the interface itself, or `<trunk>.<vlan>` truncated to 15 bytes. */
+export function sitePortName(n: { attachment: NetworkConfig["attachment"] }): string {
+  const a = n.attachment;
+  if (a.type === "interface") return a.interface;
+  const suffix = `.${a.vlanId}`;
+  return a.trunk.slice(0, 15 - suffix.length) + suffix;
+}
+/** The inner MTU a network actually uses. */
+export function effectiveInnerMtu(cfg: GatewayConfig, n: NetworkConfig): number {
+  return n.innerMtu ?? computeBudget({ underlayMtu: cfg.underlay.mtu, transport: cfg.transport }).innerMtu;
+}

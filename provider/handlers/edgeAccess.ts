@@ -1,0 +1,60 @@
+import { edgeKey, type EdgeRef } from "../schemas/common";
+import { NsxEdgeClient } from "../nsxv/client";
+import { nsxDirectTransport } from "../nsxv/directTransport";
+import { VcdProxyTransport } from "../nsxv/proxyTransport";
+import { nsxExecutor, vcdExecutor, writeRetry } from "../runtime";
+import { findEdgeGateway, findVdc } from "../vcd/inventory";
+import type { NsxVnic } from "../nsxv/types";
+
+/**
+ * Opens an NSX-v edge from a resource's `edge` input: through vCD's proxy for
+ * `{ vdc, edgeGateway }`, through NSX Manager for `{ nsxEdge }`. Lookups are cached per
+ * process, so fifty resources on one edge resolve it once.
+ */
+export interface EdgeHandle {
+  client: NsxEdgeClient;
+  /** Human name for messages, e.g. "edge-cloud-1 (vCD)" or "edge-101 (NSX Manager)". */
+  label: string;
+}
+
+const handles = new Map<string, Promise<EdgeHandle>>();
+
+export function openEdge(ref: EdgeRef): Promise<EdgeHandle> {
+  const key = edgeKey(ref);
+  let h = handles.get(key);
+  if (!h) {
+    h = resolve(ref);
+    handles.set(key, h);
+    h.catch(() => handles.delete(key));
+  }
+  return h;
+}
+
+async function resolve(ref: EdgeRef): Promise<EdgeHandle> {
+  const options = { write: writeRetry() };
+  if ("nsxEdge" in ref) {
+    const transport = await nsxDirectTransport(nsxExecutor(), ref.nsxEdge);
+    return { client: new NsxEdgeClient(transport, options), label: `${ref.nsxEdge} (NSX Manager)` };
+  }
+  const exec = vcdExecutor();
+  const edge = await findEdgeGateway(exec, await findVdc(exec, ref.vdc), ref.edgeGateway);
+  return {
+    client: new NsxEdgeClient(new VcdProxyTransport(exec, edge.uuid), options),
+    label: `${edge.name} (vCD)`,
+  };
+}
+
+/** Addresses (primary and secondary) of the edge's uplink vNICs: where a listener may bind. */
+export function uplinkAddresses(vnics: NsxVnic[]): string[] {
+  return vnics
+    .filter((v) => v.type === "uplink")
+    .flatMap((v) => v.addressGroups.flatMap((g) => [g.primaryAddress, ...(g.secondaryAddresses ?? [])]));
+}
+
+/** Tunnel ID → sub-interface index over all trunk vNICs of the edge. */
+export function subInterfacesByTunnel(vnics: NsxVnic[]): Map<number, number> {
+  const map = new Map<number, number>();
+  for (const v of vnics)
+    for (const s of v.subInterfaces) if (s.index !== undefined) map.set(s.tunnelId, s.index);
+  return map;
+}

@@ -1,0 +1,151 @@
+import { checkWithSchema } from "../common/check";
+import { computeDiff, type DiffSpec } from "../common/diff";
+import { ConfigError } from "../common/errors";
+import type { L2VpnClientConfig, L2VpnConfig, NsxVnic } from "../nsxv/types";
+import { edgeKey } from "../schemas/common";
+import { l2vpnClientSchema, normalizeL2VpnClient, type NormalizedL2VpnClient } from "../schemas/l2vpn";
+import { openEdge, type EdgeHandle } from "./edgeAccess";
+import { liveStretch, stretchedIndexes, tunnelStatus, type TunnelStatus } from "./l2vpnCommon";
+import type { Props, ResourceHandler } from "./types";
+
+/**
+ * L2VpnClient: the L2VPN client of an NSX-v edge (on-prem or standalone), pointing at a
+ * server and stretching the sub-interfaces with the matching tunnel IDs.
+ */
+type Inputs = NormalizedL2VpnClient;
+
+export interface L2VpnClientOutputs extends Inputs {
+  edgeLabel: string;
+  tunnel: TunnelStatus;
+}
+
+const INPUT_KEYS: (keyof Inputs)[] = [
+  "edge",
+  "serverAddress",
+  "serverPort",
+  "encryptionAlgorithm",
+  "allowWeakCipher",
+  "caCertificateId",
+  "user",
+  "password",
+  "stretchedTunnelIds",
+  "stretchedSubInterfaceIndexes",
+  "egressOptimizationGatewayIps",
+  "proxy",
+  "enabled",
+  "adopt",
+];
+
+export const DIFF_SPEC: DiffSpec<Inputs> = {
+  replaceOn: ["edge"],
+  ignore: ["adopt"],
+  deleteBeforeReplace: () => true,
+};
+
+function pickInputs(p: Props): Inputs {
+  const own = Object.fromEntries(
+    INPUT_KEYS.filter((k) => p[k] !== undefined && p[k] !== null).map((k) => [k, p[k]]),
+  );
+  const r = checkWithSchema(l2vpnClientSchema, own, normalizeL2VpnClient);
+  if (!r.value)
+    throw new ConfigError(
+      `invalid L2VpnClient inputs: ${r.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
+    );
+  return r.value;
+}
+
+function clientConfig(v: Inputs, vnics: NsxVnic[], edge: EdgeHandle): L2VpnClientConfig {
+  return {
+    serverAddress: v.serverAddress,
+    serverPort: v.serverPort,
+    vnics: stretchedIndexes(v, vnics, edge, "L2VpnClient"),
+    encryptionAlgorithm: v.encryptionAlgorithm,
+    ...(v.caCertificateId ? { caCertificate: v.caCertificateId } : {}),
+    egressOptimizationIps: v.egressOptimizationGatewayIps,
+    userId: v.user,
+    password: v.password,
+    ...(v.proxy
+      ? {
+          proxy: {
+            type: v.proxy.type,
+            address: v.proxy.address,
+            port: v.proxy.port,
+            ...(v.proxy.user ? { userName: v.proxy.user } : {}),
+            ...(v.proxy.password ? { password: v.proxy.password } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+async function status(edge: EdgeHandle): Promise<TunnelStatus> {
+  const stats = await edge.client.getL2VpnStatistics();
+  return tunnelStatus(stats.sites[0]);
+}
+
+async function apply(v: Inputs, creating: boolean): Promise<L2VpnClientOutputs> {
+  const edge = await openEdge(v.edge);
+  const vnics = await edge.client.getVnics();
+  await edge.client.updateL2Vpn((cur: L2VpnConfig) => {
+    if (cur.server) {
+      throw new ConfigError(
+        `edge ${edge.label} is already an L2VPN server; an edge is either server or client — delete its L2VpnServer first`,
+      );
+    }
+    if (creating && cur.client && !v.adopt) {
+      throw new ConfigError(
+        `edge ${edge.label} already has an L2VPN client (server ${cur.client.serverAddress}); set adopt: true to take it over`,
+      );
+    }
+    return { enabled: v.enabled, logging: cur.logging, client: clientConfig(v, vnics, edge) };
+  });
+  return { ...v, edgeLabel: edge.label, tunnel: await status(edge) };
+}
+
+export const l2vpnClientHandler: ResourceHandler = {
+  async check(_olds, news) {
+    return checkWithSchema(l2vpnClientSchema, news, normalizeL2VpnClient);
+  },
+
+  async diff(_id, olds, news) {
+    return computeDiff(DIFF_SPEC, pickInputs(olds), pickInputs(news));
+  },
+
+  async create(inputs) {
+    const v = pickInputs(inputs);
+    const outs = await apply(v, true);
+    return { id: `${edgeKey(v.edge)}/l2vpn-client`, outs: outs as unknown as Props };
+  },
+
+  async read(id, props) {
+    const old = props as unknown as L2VpnClientOutputs;
+    const edge = await openEdge(old.edge);
+    const cfg = await edge.client.getL2Vpn({ showSensitiveData: true });
+    const c = cfg.client;
+    if (!c) return { id: "" };
+    const live: Inputs = {
+      ...pickInputs(props),
+      serverAddress: c.serverAddress,
+      serverPort: c.serverPort,
+      encryptionAlgorithm: c.encryptionAlgorithm,
+      ...(c.caCertificate ? { caCertificateId: c.caCertificate } : {}),
+      user: c.userId,
+      password: c.password ?? old.password,
+      ...liveStretch(c.vnics, old, await edge.client.getVnics()),
+      egressOptimizationGatewayIps: [...c.egressOptimizationIps].sort(),
+      enabled: cfg.enabled,
+    };
+    const outs: L2VpnClientOutputs = { ...old, ...live, tunnel: await status(edge) };
+    return { id, props: outs as unknown as Props, inputs: live as unknown as Props };
+  },
+
+  async update(_id, _olds, news) {
+    return { outs: (await apply(pickInputs(news), false)) as unknown as Props };
+  },
+
+  async delete(_id, props) {
+    const old = props as unknown as L2VpnClientOutputs;
+    const edge = await openEdge(old.edge);
+    await edge.client.updateL2Vpn((cur) => (cur.client ? null : undefined));
+  },
+};

@@ -1,0 +1,10 @@
+/** NSX-v edge client: transports (vCD proxy / NSX Manager direct), XML mapping, safe writes. */
+export * from "./types";
+export { NsxEdgeClient, EMPTY_L2VPN, type Mutation, type NsxEdgeClientOptions } from "./client";
+export { NsxExecutor, type NsxManagerConnection } from "./executor";
+export { NsxDirectTransport, listNsxEdges, resolveNsxEdge, nsxDirectTransport } from "./directTransport";
+export { VcdProxyTransport, type VcdProxyTransportOptions } from "./proxyTransport";
+export { nsxEdgeLockKey, type NsxTransport, type NsxAccessPath } from "./transport";
+export { waitForJob, type WaitForJobOptions } from "./jobs";
+export { upsertSubInterface, removeSubInterface, upsertPeerSite, removePeerSite } from "./mutations";
+export { missingPasswords } from "./l2vpnXml";
