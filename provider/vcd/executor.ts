@@ -148,7 +148,16 @@ export class VcdExecutor {
 
   private ensureSession(): Promise<Session> {
     if (!this.session) {
-      this.session = withRetry(() => this.login(), this.retryOptions({ method: "POST", path: "login" }));
+      this.session = withRetry(() => this.login(), this.retryOptions({ method: "POST", path: "login" })).catch((e: unknown) => {
+        if (e instanceof ApiError && e.code === "UNAUTHORIZED") {
+          throw new ApiError(
+            "UNAUTHORIZED",
+            `vCD refused the login of ${this.conn.user}@${this.conn.org}; check l2stretch:user, l2stretch:org and l2stretch:password (${e.message})`,
+            e.details,
+          );
+        }
+        throw e;
+      });
       this.session.catch(() => (this.session = undefined));
     }
     return this.session;
