@@ -3,7 +3,16 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", ".tools/**", "jest.config.js", ".state/**"] },
+  {
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      ".tools/**",
+      "jest.config.js",
+      ".state/**",
+      "gateway/image/out/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,6 +2,9 @@
 const base = {
   preset: "ts-jest",
   testEnvironment: "node",
+  // The appliance build tree (a chroot with /proc mounted) must never be crawled.
+  modulePathIgnorePatterns: ["<rootDir>/gateway/image/out/", "<rootDir>/dist/", "<rootDir>/.tools/"],
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/gateway/image/out/", "<rootDir>/dist/"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] },
 };
 module.exports = {

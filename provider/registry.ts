@@ -9,6 +9,10 @@ import { setConfig } from "./runtime";
  */
 const loaders: Record<string, () => ResourceHandler> = {
   SubinterfaceOrgNetwork: () => require("./handlers/subinterfaceOrgNetwork").subinterfaceOrgNetworkHandler,
+  GatewayConfig: () => require("./handlers/gatewayConfig").gatewayConfigHandler,
+  EdgeTrunkInterface: () => require("./handlers/edgeTrunkInterface").edgeTrunkInterfaceHandler,
+  L2VpnServer: () => require("./handlers/l2vpnServer").l2vpnServerHandler,
+  L2VpnClient: () => require("./handlers/l2vpnClient").l2vpnClientHandler,
 };
 
 export function handler(type: string): ResourceHandler {

@@ -38,12 +38,16 @@ async function main(): Promise<void> {
     VCD_ORG: "acme",
     VCD_USER: "alice",
     VCD_PASSWORD: "Alice-Secret-1",
+    NSX_URL: sim.url,
+    NSX_USER: "admin",
+    NSX_PASSWORD: "Nsx-Admin-Secret-1",
   };
   try {
     console.log(`demo: vCD/NSX-v simulator at ${sim.url} (state ${path.join(STATE, "demo-sim.json")})`);
     if (destroy) {
+      await runStack(["nsx-l2vpn", "destroy", "--stack", "demo"], env);
       await runStack(["vcd-subinterface", "destroy", "--stack", "demo"], env);
-      console.log("demo: destroyed; the simulated edge has no subinterface networks left");
+      console.log("demo: destroyed; the simulated edges are back to how they started");
       return;
     }
     const out = JSON.parse(await runStack(["vcd-subinterface", "up", "--stack", "demo"], env)) as {
@@ -58,7 +62,30 @@ async function main(): Promise<void> {
     console.log(
       `demo:   L2VPN tunnel ID ${String(o["tunnelId"])} (lookup function agrees: ${String(o["lookedUpTunnelId"])})`,
     );
-    console.log("demo: to remove it again run: npm run demo -- destroy");
+
+    console.log(
+      "\ndemo: now the NSX-v L2VPN stretch (cloud edge through vCD, on-prem edge through NSX Manager)",
+    );
+    const l2 = JSON.parse(
+      await runStack(
+        [
+          "nsx-l2vpn",
+          "up",
+          "--stack",
+          "demo",
+          "--secret",
+          "l2stretch-nsx-l2vpn:sitePassword=Demo-Site-Passw0rd",
+        ],
+        env,
+      ),
+    ) as { outputs: Record<string, unknown> };
+    const lo = l2.outputs;
+    console.log(`demo: stretched tunnel IDs ${JSON.stringify(lo["tunnelIds"])}`);
+    console.log(`demo:   on-prem trunk sub-interfaces ${JSON.stringify(lo["onpremSubInterfaces"])}`);
+    console.log(
+      `demo:   L2VPN tunnel status: ${String(lo["clientTunnel"])}${lo["clientFailure"] ? ` (${String(lo["clientFailure"])})` : ""}`,
+    );
+    console.log("demo: to remove both again run: npm run demo -- destroy");
   } finally {
     await sim.close();
   }

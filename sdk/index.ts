@@ -6,6 +6,27 @@ export {
   type SubinterfaceOrgNetworkArgs,
   type IpPoolArgs,
 } from "./resources/subinterfaceOrgNetwork";
+export { GatewayConfig, type GatewayConfigArgs } from "./resources/gatewayConfig";
+export {
+  GatewayConfigSchema,
+  computeBudget,
+  type GatewayConfigInput,
+  type Budget,
+} from "../gateway/agent/schema";
+export {
+  EdgeTrunkInterface,
+  type EdgeTrunkInterfaceArgs,
+  type SubInterfaceArgs,
+} from "./resources/edgeTrunkInterface";
+export {
+  L2VpnServer,
+  L2VpnClient,
+  type L2VpnServerArgs,
+  type L2VpnClientArgs,
+  type L2VpnSiteArgs,
+  type TunnelStatus,
+} from "./resources/l2vpn";
+export type { EdgeArgs } from "./resources/edgeRef";
 export {
   getSubinterfaceTunnelId,
   type GetSubinterfaceTunnelIdArgs,

@@ -120,7 +120,18 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<Runni
     const org = w.orgs.find((o) => o.id === vdc.orgId);
     io.stderr(`  org ${org?.name} vdc ${vdc.name} (urn:vcloud:vdc:${vdc.id})`);
     for (const e of w.edges.filter((x) => x.vdcId === vdc.id))
-      io.stderr(`    edge ${e.name} (urn:vcloud:gateway:${e.id})`);
+      io.stderr(`    edge ${e.name} (urn:vcloud:gateway:${e.id}, NSX ${e.nsxId})`);
+  }
+  // NSX Manager is served by the same process: /api/4.0/edges/... and /api/2.0/services/...
+  io.stderr(
+    `  NSX Manager ${sim.url}/api/4.0/edges (HTTP Basic; vCD proxy: ${sim.url}/network/edges/{gatewayUuid})`,
+  );
+  for (const u of w.nsx.users) io.stderr(`    nsx user ${u.name} password ${u.password}`);
+  for (const e of w.nsx.edges) {
+    const uplink = e.vnics.find((v) => v.type === "uplink")?.addressGroups[0];
+    io.stderr(
+      `    nsx edge ${e.nsxId} ${e.name} (NSX only${uplink ? `, uplink ${uplink.primaryAddress}/${uplink.prefixLength}` : ""})`,
+    );
   }
   return sim;
 }

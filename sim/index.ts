@@ -7,7 +7,10 @@ import { adminRoutes } from "./handlers/admin";
 import { entityRoutes } from "./handlers/entities";
 import { networkCloudRoutes } from "./handlers/networks-cloudapi";
 import { networkXmlRoutes } from "./handlers/networks-xml";
-import { nsxRoutes } from "./handlers/nsx";
+import { nsxJobRoutes } from "./handlers/nsx-jobs";
+import { nsxL2VpnRoutes } from "./handlers/nsx-l2vpn";
+import { nsxTruststoreRoutes } from "./handlers/nsx-truststore";
+import { nsxVnicRoutes } from "./handlers/nsx-vnics";
 import { queryRoutes } from "./handlers/query";
 import { sessionRoutes } from "./handlers/sessions";
 import { taskRoutes } from "./handlers/tasks";
@@ -38,7 +41,11 @@ export function buildRouter(): Router {
     ...networkXmlRoutes,
     ...taskRoutes,
     ...networkCloudRoutes,
-    ...nsxRoutes,
+    // Jobs first: /edges/jobs/{id} must not be read as an edge called "jobs".
+    ...nsxJobRoutes,
+    ...nsxVnicRoutes,
+    ...nsxL2VpnRoutes,
+    ...nsxTruststoreRoutes,
     ...adminRoutes,
   );
 }

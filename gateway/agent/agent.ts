@@ -2,10 +2,11 @@
  * The agent: owns the pipeline get → verify → generate → apply, the last good config, the
  * charon supervisor, and the status/metrics views. The HTTP layer (api.ts) only translates.
  */
+import * as fs from "node:fs";
 import { Mutex } from "async-mutex";
 import { Executor } from "./exec";
 import { Charon } from "./charon";
-import { Applier, ApplyResult, ConfigStore } from "./apply";
+import { Applier, ApplyResult, ConfigStore, StepLog } from "./apply";
 import { LiveState, readFdb, readLiveState } from "./live";
 import { verify } from "./plan";
 import {
@@ -20,6 +21,7 @@ import {
 } from "./schema";
 import { CHILD_SA, IKE_CONN, NFT_TABLE, charonPaths, sha256 } from "./render";
 import { Metric, renderMetrics } from "./metrics";
+import { teardownPlan } from "./teardown";
 
 export interface AgentOptions {
   stateDir: string;
@@ -136,6 +138,35 @@ export class Agent {
           digest: configDigest(cfg),
           apply: result,
         },
+      };
+    });
+  }
+
+  /**
+   * Removes the stretch from this gateway (`DELETE /v1/config`): devices, guards, VTEP, the
+   * IKE daemon, and the files holding the PSK or key. Idempotent: `absent` when nothing was
+   * configured, so a retried delete succeeds.
+   */
+  async deleteConfig(): Promise<{ result: "removed" | "absent"; actions: StepLog[] }> {
+    return this.mutex.runExclusive(async () => {
+      const t0 = Date.now();
+      const previous = this.current ?? this.store.load();
+      // Unconfigured before anything stops: the supervisor must not restart charon meanwhile.
+      this.current = undefined;
+      const live = await readLiveState(this.opts.executor, this.charon.swanctlPaths(), NFT_TABLE);
+      const done = await this.applier.execute(teardownPlan(live, previous));
+      if (this.charon.isRunning()) {
+        await this.charon.stop();
+        done.push({ action: "ipsec", description: "stop the IKE daemon" });
+      }
+      this.store.clear();
+      fs.rmSync(this.charon.paths.swanctlDir, { recursive: true, force: true });
+      fs.rmSync(this.charon.paths.strongswanConf, { force: true });
+      this.pathMtu = undefined;
+      this.lastApply = { ok: true, actions: done, durationMs: Date.now() - t0, at: new Date().toISOString() };
+      return {
+        result: previous || done.length > 0 ? ("removed" as const) : ("absent" as const),
+        actions: done,
       };
     });
   }

@@ -113,6 +113,10 @@ export async function startApi(opts: ApiOptions): Promise<{ server: https.Server
       else send(res, 200, c);
       return;
     }
+    if (url === "/v1/config" && req.method === "DELETE") {
+      send(res, 200, await agent.deleteConfig());
+      return;
+    }
     if (url === "/v1/status" && req.method === "GET") {
       send(res, 200, { ...(await agent.status()), fingerprint256: opts.tls.fingerprint256 });
       return;

@@ -53,6 +53,10 @@ export class ConfigStore {
   save(cfg: GatewayConfig): void {
     writeFileAtomic(this.file, JSON.stringify(cfg, null, 2) + "\n");
   }
+  /** Forgets the config, so a reboot after `DELETE /v1/config` does not bring the stretch back. */
+  clear(): void {
+    fs.rmSync(this.file, { force: true });
+  }
 }
 
 export class Applier {

@@ -73,3 +73,19 @@ export function rangeContains(r: Ipv4Range, ip: string): boolean {
   const n = toInt(ip);
   return toInt(r.start) <= n && n <= toInt(r.end);
 }
+
+/** The CIDR of an address with a separate prefix length (as NSX and vCD store them). */
+export function cidrOf(address: string, prefixLength: number): Ipv4Cidr | undefined {
+  return parseCidr(`${address}/${prefixLength}`);
+}
+
+/** Two subnets overlap exactly when one contains the other's network address. */
+export function cidrsOverlap(a: Ipv4Cidr, b: Ipv4Cidr): boolean {
+  return inSubnet(a.networkAddress, b) || inSubnet(b.networkAddress, a);
+}
+
+/** First address hosts may use: the network address itself for /31 and /32. */
+export function firstUsableHost(cidr: Ipv4Cidr): string {
+  const a = new Address4(`${cidr.networkAddress}/${cidr.prefixLength}`);
+  return (cidr.prefixLength >= 31 ? a.startAddress() : a.startAddressExclusive()).correctForm();
+}

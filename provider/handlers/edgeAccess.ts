@@ -17,15 +17,19 @@ export interface EdgeHandle {
   label: string;
 }
 
-const handles = new Map<string, Promise<EdgeHandle>>();
+/** Per executor, so a new configuration (new executors) never reuses stale handles. */
+const handles = new WeakMap<object, Map<string, Promise<EdgeHandle>>>();
 
 export function openEdge(ref: EdgeRef): Promise<EdgeHandle> {
+  const owner = "nsxEdge" in ref ? nsxExecutor() : vcdExecutor();
+  let byKey = handles.get(owner);
+  if (!byKey) handles.set(owner, (byKey = new Map()));
   const key = edgeKey(ref);
-  let h = handles.get(key);
+  let h = byKey.get(key);
   if (!h) {
     h = resolve(ref);
-    handles.set(key, h);
-    h.catch(() => handles.delete(key));
+    byKey.set(key, h);
+    h.catch(() => byKey.delete(key));
   }
   return h;
 }

@@ -171,7 +171,9 @@ async function createOn(edge: EdgeHandle, v: Inputs): Promise<EdgeTrunkInterface
     let adopted = false;
     try {
       const vnic = await edge.client.updateVnic(index, (cur) => {
-        adopted = !isFreeVnic(cur);
+        // A retried write (the PUT went through, a later read faulted) finds its own trunk.
+        const ours = cur.type === "trunk" && cur.name === v.name && cur.portgroupId === v.portgroupId;
+        adopted = !isFreeVnic(cur) && !ours;
         if (adopted && !v.adopt) {
           if (v.vnicIndex === undefined) throw new SlotTaken();
           throw new ConfigError(

@@ -86,13 +86,17 @@ async function status(edge: EdgeHandle): Promise<TunnelStatus> {
 async function apply(v: Inputs, creating: boolean): Promise<L2VpnClientOutputs> {
   const edge = await openEdge(v.edge);
   const vnics = await edge.client.getVnics();
+  let attempted = false; // a retry may find the config its own earlier attempt wrote
   await edge.client.updateL2Vpn((cur: L2VpnConfig) => {
+    const ownEarlierWrite =
+      attempted && cur.client?.serverAddress === v.serverAddress && cur.client.userId === v.user;
+    attempted = true;
     if (cur.server) {
       throw new ConfigError(
         `edge ${edge.label} is already an L2VPN server; an edge is either server or client — delete its L2VpnServer first`,
       );
     }
-    if (creating && cur.client && !v.adopt) {
+    if (creating && cur.client && !v.adopt && !ownEarlierWrite) {
       throw new ConfigError(
         `edge ${edge.label} already has an L2VPN client (server ${cur.client.serverAddress}); set adopt: true to take it over`,
       );

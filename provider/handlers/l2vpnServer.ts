@@ -116,13 +116,17 @@ async function apply(v: Inputs, old: L2VpnServerOutputs | undefined): Promise<L2
   const edge = await openEdge(v.edge);
   const vnics = await edge.client.getVnics();
   const cert = await certificateFor(edge, v, old);
+  // Set once a write was attempted: a retry then may find the config it wrote itself.
+  let attempted = false;
   await edge.client.updateL2Vpn((cur: L2VpnConfig) => {
+    const ownEarlierWrite = attempted && cur.server?.listenerIp === v.listenerIp;
+    attempted = true;
     if (cur.client) {
       throw new ConfigError(
         `edge ${edge.label} is already an L2VPN client; an edge is either server or client — delete its L2VpnClient first`,
       );
     }
-    if (!old && cur.server && !v.adopt) {
+    if (!old && cur.server && !v.adopt && !ownEarlierWrite) {
       throw new ConfigError(
         `edge ${edge.label} already has an L2VPN server (listener ${cur.server.listenerIp}); set adopt: true to take it over`,
       );

@@ -7,4 +7,4 @@ export { VcdProxyTransport, type VcdProxyTransportOptions } from "./proxyTranspo
 export { nsxEdgeLockKey, type NsxTransport, type NsxAccessPath } from "./transport";
 export { waitForJob, type WaitForJobOptions } from "./jobs";
 export { upsertSubInterface, removeSubInterface, upsertPeerSite, removePeerSite } from "./mutations";
-export { missingPasswords } from "./l2vpnXml";
+export { missingPasswords, nsxObjectId } from "./l2vpnXml";

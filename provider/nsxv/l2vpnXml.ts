@@ -16,6 +16,18 @@ import { bool, child, children, compact, num, str, strs } from "./xmlNodes";
  * rejects a PUT that lacks one — we fail before sending instead of after.
  */
 
+/**
+ * NSX's own id of a truststore object. The vCD proxy lists certificates as
+ * `{gatewayUuid}:certificate-N`, but inside an L2VPN document the value is an NSX object
+ * reference, and the edge reports it back as bare `certificate-N`; writing the bare form
+ * keeps read-back equal to what was written on both access paths.
+ */
+export function nsxObjectId(id: string): string;
+export function nsxObjectId(id: string | undefined): string | undefined;
+export function nsxObjectId(id: string | undefined): string | undefined {
+  return id === undefined ? undefined : id.slice(id.lastIndexOf(":") + 1);
+}
+
 const DEFAULT_LOGGING = { enable: false, logLevel: "info" };
 
 export function readL2Vpn(xml: XmlNode | undefined): L2VpnConfig {
@@ -128,7 +140,7 @@ function serverNode(s: L2VpnServerConfig): XmlNode {
     listenerIp: s.listenerIp,
     listenerPort: s.listenerPort,
     encryptionAlgorithm: s.encryptionAlgorithm,
-    serverCertificate: s.serverCertificate,
+    serverCertificate: nsxObjectId(s.serverCertificate),
     peerSites: { peerSite: s.peerSites.map(peerSiteNode) },
   });
 }
@@ -158,7 +170,7 @@ function clientNode(c: L2VpnClientConfig): XmlNode {
       serverPort: c.serverPort,
       vnic: c.vnics,
       encryptionAlgorithm: c.encryptionAlgorithm,
-      caCertificate: c.caCertificate,
+      caCertificate: nsxObjectId(c.caCertificate),
       egressOptimization: c.egressOptimizationIps.length
         ? { gatewayIpAddress: c.egressOptimizationIps }
         : undefined,

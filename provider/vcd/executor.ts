@@ -148,7 +148,10 @@ export class VcdExecutor {
 
   private ensureSession(): Promise<Session> {
     if (!this.session) {
-      this.session = withRetry(() => this.login(), this.retryOptions({ method: "POST", path: "login" })).catch((e: unknown) => {
+      this.session = withRetry(
+        () => this.login(),
+        this.retryOptions({ method: "POST", path: "login" }),
+      ).catch((e: unknown) => {
         if (e instanceof ApiError && e.code === "UNAUTHORIZED") {
           throw new ApiError(
             "UNAUTHORIZED",

@@ -1,5 +1,5 @@
 // One error type for everything a handler rejects; the HTTP layer renders it as a vCD XML Error,
-// a CloudAPI JSON error, or (for faults) a 503.
+// a CloudAPI JSON error, an NSX <error> (NSX Manager direct), or (for faults) a 503.
 
 export type MinorErrorCode =
   | "BAD_REQUEST"
@@ -19,6 +19,8 @@ export class SimError extends Error {
     readonly status: number,
     readonly minorErrorCode: MinorErrorCode,
     message: string,
+    /** NSX errorCode when the error comes from an NSX edge service (shown on both access paths). */
+    readonly nsxCode?: number,
   ) {
     super(message);
     this.name = "SimError";

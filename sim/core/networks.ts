@@ -3,14 +3,14 @@
 // happens when the task completes.
 import { badRequest, busyEntity, duplicateName, SimError } from "./errors";
 import { newId, urn } from "./ids";
-import { hostBounds, inSubnet, parseIpv4, subnetOf, subnetsOverlap } from "./netmath";
+import { rangeContains } from "../../provider/common/netmath";
+import { isIpv4, isUsableHost, subnetOf, subnetsOverlap, toInt } from "./netmath";
 import type { Session } from "./sessions";
 import type { SimCore } from "./sim-core";
 import { assertCapacity, attachNetwork, detachNetwork, refreshAttachment } from "./vnics";
 import type { Edge, Network, NetworkSpec, Task, TaskAction, Vdc } from "./world";
 
 export const networkKey = (id: string): string => `network:${id}`;
-export const vnicsKey = (edgeId: string): string => `edge-vnics:${edgeId}`;
 
 /** Checks one subnet definition the way vCD does; throws 400 with a readable message. */
 export function validateSpec(spec: NetworkSpec): void {
@@ -18,33 +18,30 @@ export function validateSpec(spec: NetworkSpec): void {
   if (!(Number.isInteger(spec.prefixLength) && spec.prefixLength >= 1 && spec.prefixLength <= 30)) {
     throw badRequest(`Invalid netmask / prefix length ${spec.prefixLength}.`);
   }
-  if (parseIpv4(spec.gateway) === undefined) throw badRequest(`Invalid gateway address ${spec.gateway}.`);
+  if (!isIpv4(spec.gateway)) throw badRequest(`Invalid gateway address ${spec.gateway}.`);
   const subnet = subnetOf(spec.gateway, spec.prefixLength);
-  const { first, last } = hostBounds(subnet);
-  const gw = parseIpv4(spec.gateway)!;
-  if (gw < first || gw > last) {
+  if (!isUsableHost(spec.gateway, subnet)) {
     throw badRequest(`Gateway ${spec.gateway} is not a usable host address of its subnet.`);
   }
   for (const dns of [spec.dns1, spec.dns2]) {
-    if (dns && parseIpv4(dns) === undefined) throw badRequest(`Invalid DNS server address ${dns}.`);
+    if (dns && !isIpv4(dns)) throw badRequest(`Invalid DNS server address ${dns}.`);
   }
   for (const r of spec.ipRanges) {
-    const s = parseIpv4(r.start);
-    const e = parseIpv4(r.end);
-    if (s === undefined || e === undefined) throw badRequest(`Invalid IP range ${r.start}-${r.end}.`);
-    if (!inSubnet(r.start, subnet) || !inSubnet(r.end, subnet) || s < first || e > last) {
+    if (!isIpv4(r.start) || !isIpv4(r.end)) throw badRequest(`Invalid IP range ${r.start}-${r.end}.`);
+    if (!isUsableHost(r.start, subnet) || !isUsableHost(r.end, subnet)) {
       throw badRequest(
         `IP range ${r.start}-${r.end} is not within the network's subnet ${spec.gateway}/${spec.prefixLength}.`,
       );
     }
-    if (s > e) throw badRequest(`IP range ${r.start}-${r.end}: start address is after end address.`);
-    if (gw >= s && gw <= e)
+    if (toInt(r.start) > toInt(r.end))
+      throw badRequest(`IP range ${r.start}-${r.end}: start address is after end address.`);
+    if (rangeContains(r, spec.gateway))
       throw badRequest(`IP range ${r.start}-${r.end} contains the gateway address ${spec.gateway}.`);
   }
 }
 
 function assertNotBusy(core: SimCore, edge: Edge): void {
-  const op = core.tasks.busyWith(edge.id);
+  const op = core.edgeBusyWith(edge.id);
   if (op) {
     core.stats.busyRejections++;
     throw busyEntity(

@@ -2,10 +2,11 @@
 // because it may come from a user-supplied JSON file (--seed).
 import { z } from "zod";
 import { newId } from "./ids";
-import { firstHost, parseIpv4 } from "./netmath";
-import type { Edge, World } from "./world";
+import { firstHost, isIpv4 } from "./netmath";
+import { VNIC_COUNT } from "./vnics";
+import { WORLD_FORMAT_VERSION, type Edge, type NsxWorld, type World } from "./world";
 
-const ipv4 = z.string().refine((s) => parseIpv4(s) !== undefined, "must be an IPv4 address");
+const ipv4 = z.string().refine((s) => isIpv4(s), "must be an IPv4 address");
 const uuid = z.string().uuid();
 
 const uplinkSchema = z.object({
@@ -17,7 +18,22 @@ const uplinkSchema = z.object({
   gateway: ipv4.optional(),
 });
 
-const edgeSchema = z.object({ id: uuid.optional(), name: z.string().min(1), uplink: uplinkSchema });
+const nsxEdgeId = z.string().regex(/^edge-\d+$/, "must look like edge-N");
+const edgeSchema = z.object({
+  id: uuid.optional(),
+  /** NSX Manager id; vCD edges without one get edge-1, edge-2, … in seed order. */
+  nsxId: nsxEdgeId.optional(),
+  name: z.string().min(1),
+  uplink: uplinkSchema,
+});
+const standaloneEdgeSchema = z.object({ id: nsxEdgeId, name: z.string().min(1), uplink: uplinkSchema });
+const nsxSchema = z.object({
+  users: z.array(z.object({ name: z.string().min(1), password: z.string().min(1) })).min(1),
+  edges: z.array(standaloneEdgeSchema).default([]),
+});
+
+/** NSX Manager's login when a seed does not say otherwise. */
+export const DEFAULT_NSX_USER = { name: "admin", password: "Nsx-Admin-Secret-1" };
 const vdcSchema = z.object({
   id: uuid.optional(),
   name: z.string().min(1),
@@ -33,12 +49,22 @@ const orgSchema = z.object({
 });
 
 export const seedSchema = z
-  .object({ orgs: z.array(orgSchema).min(1) })
+  .object({
+    orgs: z.array(orgSchema).min(1),
+    nsx: nsxSchema.default({ users: [DEFAULT_NSX_USER], edges: [] }),
+  })
   .refine((s) => s.orgs.some((o) => o.name.toLowerCase() === "system"), "a 'System' org is required")
   .refine(
     (s) => new Set(s.orgs.map((o) => o.name.toLowerCase())).size === s.orgs.length,
     "org names must be unique",
-  );
+  )
+  .refine((s) => {
+    const ids = [
+      ...s.orgs.flatMap((o) => o.vdcs.flatMap((v) => v.edges.flatMap((e) => (e.nsxId ? [e.nsxId] : [])))),
+      ...s.nsx.edges.map((e) => e.id),
+    ];
+    return new Set(ids).size === ids.length;
+  }, "NSX edge ids (edges[].nsxId, nsx.edges[].id) must be unique");
 
 export type SeedWorld = z.input<typeof seedSchema>;
 
@@ -64,6 +90,21 @@ export const DEFAULT_SEED: SeedWorld = {
       ],
     },
   ],
+  nsx: {
+    users: [DEFAULT_NSX_USER],
+    edges: [
+      {
+        id: "edge-101",
+        name: "edge-onprem-1",
+        uplink: { primaryAddress: "198.51.100.20", prefixLength: 24, portgroupId: "dvportgroup-210" },
+      },
+      {
+        id: "edge-102",
+        name: "edge-onprem-2",
+        uplink: { primaryAddress: "198.51.100.21", prefixLength: 24, portgroupId: "dvportgroup-211" },
+      },
+    ],
+  },
 };
 
 /** Parses untrusted seed JSON; throws an Error whose message lists every problem. */
@@ -77,14 +118,19 @@ export function parseSeed(input: unknown): z.output<typeof seedSchema> {
   return r.data;
 }
 
-function buildEdge(e: z.output<typeof edgeSchema>, vdcId: string): Edge {
-  const u = e.uplink;
+type UplinkSeed = z.output<typeof uplinkSchema>;
+
+/** A fresh edge with only its uplink on vnic 0 (standalone edges pass vdcId ""). */
+export function newEdge(id: string, nsxId: string, name: string, vdcId: string, u: UplinkSeed): Edge {
   return {
-    id: e.id ?? newId(),
-    name: e.name,
+    id,
+    nsxId,
+    name,
     vdcId,
     uplinkGateway: u.gateway ?? firstHost(u.primaryAddress, u.prefixLength),
     vnicsRevision: 1,
+    vnicRevisions: Array.from({ length: VNIC_COUNT }, () => 1),
+    l2vpnRevision: 1,
     vnics: [
       {
         index: 0,
@@ -97,25 +143,55 @@ function buildEdge(e: z.output<typeof edgeSchema>, vdcId: string): Edge {
         addressGroups: [{ primaryAddress: u.primaryAddress, prefixLength: u.prefixLength }],
         enableProxyArp: false,
         enableSendRedirects: true,
-        networkId: newId(),
-        networkName: u.name,
+        // Only vCD edges' uplinks belong to a vCD external network.
+        networkId: vdcId ? newId() : undefined,
+        networkName: vdcId ? u.name : undefined,
         subInterfaces: [],
       },
     ],
   };
 }
 
+/** NSX Manager's part of the world, from the seed (also used to upgrade version-1 state files). */
+export function buildNsxWorld(nsx: z.output<typeof nsxSchema>): NsxWorld {
+  return {
+    users: nsx.users.map((u) => ({ ...u })),
+    edges: nsx.edges.map((e) => newEdge(newId(), e.id, e.name, "", e.uplink)),
+    certificates: [],
+    csrs: [],
+    jobs: [],
+    tunnelsUp: {},
+    nextCertificate: 1,
+    nextCsr: 1,
+    nextJob: 1,
+  };
+}
+
+/** vCD edges without an explicit nsxId get the lowest free edge-N, in seed order. */
+export function nsxIdAllocator(taken: Iterable<string>): () => string {
+  const used = new Set(taken);
+  let n = 1;
+  return () => {
+    while (used.has(`edge-${n}`)) n++;
+    used.add(`edge-${n}`);
+    return `edge-${n}`;
+  };
+}
+
 export function buildWorld(seed: SeedWorld): World {
   const s = parseSeed(seed);
   const world: World = {
-    formatVersion: 1,
+    formatVersion: WORLD_FORMAT_VERSION,
     orgs: [],
     vdcs: [],
     edges: [],
     networks: [],
     tasks: [],
     nextPortgroup: 100,
+    nsx: buildNsxWorld(s.nsx),
   };
+  const explicit = s.orgs.flatMap((o) => o.vdcs.flatMap((v) => v.edges.flatMap((e) => e.nsxId ?? [])));
+  const nextNsxId = nsxIdAllocator([...explicit, ...s.nsx.edges.map((e) => e.id)]);
   for (const o of s.orgs) {
     const orgId = o.id ?? newId();
     world.orgs.push({
@@ -128,7 +204,8 @@ export function buildWorld(seed: SeedWorld): World {
     for (const v of o.vdcs) {
       const vdcId = v.id ?? newId();
       world.vdcs.push({ id: vdcId, name: v.name, orgId });
-      for (const e of v.edges) world.edges.push(buildEdge(e, vdcId));
+      for (const e of v.edges)
+        world.edges.push(newEdge(e.id ?? newId(), e.nsxId ?? nextNsxId(), e.name, vdcId, e.uplink));
     }
   }
   return world;

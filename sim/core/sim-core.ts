@@ -6,7 +6,11 @@ import { mulberry32, type Rng } from "./prng";
 import { buildWorld, DEFAULT_SEED, type SeedWorld } from "./seed";
 import { SessionStore } from "./sessions";
 import { emptyStats, LostUpdateTracker, type SimStats } from "./stats";
-import { loadWorld, saveWorld } from "./store";
+import { upgradeWorld } from "./migrate";
+import { EdgeBusy } from "./nsx/busy";
+import { refreshTunnels } from "./nsx/l2vpn-stats";
+import { jobStatus } from "./nsx/jobs";
+import { loadState, saveWorld } from "./store";
 import { TaskEngine } from "./tasks";
 import type { VcdMode } from "./versions";
 import type { World } from "./world";
@@ -19,6 +23,8 @@ export class SimCore {
   readonly sessions: SessionStore;
   readonly lostUpdates: LostUpdateTracker;
   readonly tasks: TaskEngine;
+  /** Busy windows left by NSX edge writes (vCD tasks keep their own, see TaskEngine). */
+  readonly nsxBusy = new EdgeBusy();
   readonly vcdVersion: VcdMode;
   /** Public base URL (scheme://host:port), known once the server listens. */
   baseUrl = "";
@@ -37,15 +43,35 @@ export class SimCore {
       tasks: () => this.world.tasks,
       taskMs: () => this.faults.taskMs,
       busyMs: () => this.faults.busyMs,
-      apply: (t) => applyNetworkTask(this, t),
+      apply: (t) => {
+        applyNetworkTask(this, t);
+        // A network change can add or remove a stretched sub-interface.
+        refreshTunnels(this.world, Date.now());
+      },
       rollback: (t) => rollbackNetworkTask(this, t),
       persist: () => this.persist(),
       onTaskCreated: () => this.stats.tasks++,
     });
-    const loaded = this.stateFile ? loadWorld(this.stateFile) : undefined;
-    this.world = loaded ?? buildWorld(this.seed);
-    if (!loaded) this.persist();
+    const file = this.stateFile ? loadState(this.stateFile) : undefined;
+    this.world = file ? upgradeWorld(this.stateFile!, file, this.seed) : buildWorld(this.seed);
+    if (!file || file.formatVersion !== this.world.formatVersion) this.persist();
     this.tasks.resume();
+    this.resumeJobBusy();
+  }
+
+  /** Jobs still running when the state was saved keep their edge busy until they end. */
+  private resumeJobBusy(): void {
+    const now = Date.now();
+    for (const j of this.world.nsx.jobs) {
+      const s = jobStatus(j, now);
+      if (s === "QUEUED" || s === "RUNNING")
+        this.nsxBusy.hold(j.edgeId, j.startMs + j.durationMs + this.faults.busyMs - now, j.operation);
+    }
+  }
+
+  /** What keeps an edge busy: a running vCD network task or the window after an NSX write. */
+  edgeBusyWith(edgeId: string): string | undefined {
+    return this.tasks.busyWith(edgeId) ?? this.nsxBusy.busyWith(edgeId);
   }
 
   persist(): void {
@@ -60,6 +86,7 @@ export class SimCore {
   /** Back to the seed world: new ids, no sessions, zeroed statistics. */
   reset(): void {
     this.tasks.clear();
+    this.nsxBusy.clear();
     this.sessions.clear();
     this.lostUpdates.clear();
     this.stats = emptyStats();

@@ -17,6 +17,8 @@ export interface SimStats {
   lostUpdates: number;
   lostUpdateEvents: LostUpdateEvent[];
   tasks: number;
+  /** NSX edge jobs started by `?async=true` writes. */
+  jobs: number;
   busyRejections: number;
 }
 
@@ -27,6 +29,7 @@ export function emptyStats(): SimStats {
     lostUpdates: 0,
     lostUpdateEvents: [],
     tasks: 0,
+    jobs: 0,
     busyRejections: 0,
   };
 }

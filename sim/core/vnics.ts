@@ -26,8 +26,15 @@ export function firstFreeVnicIndex(edge: Edge): number | undefined {
   );
 }
 
+/** The trunk vCD built for this edge's subinterface networks (other trunks belong to NSX users). */
 export function trunkOf(edge: Edge): Vnic | undefined {
-  return edge.vnics.find((v) => v.type === "trunk");
+  return edge.vnics.find((v) => v.type === "trunk" && v.vcdTrunk === true);
+}
+
+/** Records a change of vnic slot `index` (per-slot revision for lost updates, plus the edge's). */
+export function bumpVnic(edge: Edge, index: number): void {
+  edge.vnicRevisions[index] = (edge.vnicRevisions[index] ?? 1) + 1;
+  edge.vnicsRevision++;
 }
 
 export function allSubInterfaces(edge: Edge): SubInterface[] {
@@ -79,6 +86,7 @@ function createTrunk(edge: Edge, index: number, portgroup: string): Vnic {
     addressGroups: [],
     enableProxyArp: false,
     enableSendRedirects: true,
+    vcdTrunk: true,
     subInterfaces: [],
   };
 }
@@ -90,9 +98,11 @@ function createTrunk(edge: Edge, index: number, portgroup: string): Vnic {
 export function attachNetwork(edge: Edge, net: Network, allocatePortgroup: () => string): void {
   assertCapacity(edge, net.interfaceType);
   const addressGroup = { primaryAddress: net.gateway, prefixLength: net.prefixLength };
+  let touched: number;
   if (net.interfaceType === "internal") {
+    touched = firstFreeVnicIndex(edge)!;
     edge.vnics.push({
-      index: firstFreeVnicIndex(edge)!,
+      index: touched,
       name: net.name,
       type: "internal",
       mtu: 1500,
@@ -130,39 +140,47 @@ export function attachNetwork(edge: Edge, net: Network, allocatePortgroup: () =>
       addressGroup,
     });
     trunk.subInterfaces.sort((a, b) => a.index - b.index);
+    touched = trunk.index;
   }
   edge.vnics.sort((a, b) => a.index - b.index);
-  edge.vnicsRevision++;
+  bumpVnic(edge, touched);
 }
 
 /** Removes a network's interface; an emptied trunk goes back to being an unused vnic. */
 export function detachNetwork(edge: Edge, networkId: string): boolean {
-  let changed = false;
+  const touched = new Set<number>();
   for (const v of edge.vnics) {
     const before = v.subInterfaces.length;
     v.subInterfaces = v.subInterfaces.filter((s) => s.networkId !== networkId);
-    if (v.subInterfaces.length !== before) changed = true;
+    if (v.subInterfaces.length !== before) touched.add(v.index);
   }
-  const kept = edge.vnics.filter(
-    (v) =>
-      !(v.type === "internal" && v.networkId === networkId) &&
-      !(v.type === "trunk" && v.subInterfaces.length === 0),
-  );
-  if (kept.length !== edge.vnics.length) changed = true;
+  const kept = edge.vnics.filter((v) => {
+    const drop =
+      (v.type === "internal" && v.networkId === networkId) ||
+      (v.vcdTrunk === true && v.subInterfaces.length === 0);
+    if (drop) touched.add(v.index);
+    return !drop;
+  });
   edge.vnics = kept;
-  if (changed) edge.vnicsRevision++;
-  return changed;
+  for (const i of touched) bumpVnic(edge, i);
+  return touched.size > 0;
 }
 
 /** Refreshes name/addresses of an existing attachment after an update (no re-allocation). */
 export function refreshAttachment(edge: Edge, net: Network): void {
   for (const v of edge.vnics) {
+    let touched = false;
     if (v.type === "internal" && v.networkId === net.id) {
       v.name = net.name;
       v.portgroupName = net.name;
       v.networkName = net.name;
+      touched = true;
     }
-    for (const s of v.subInterfaces) if (s.networkId === net.id) s.logicalSwitchName = net.name;
+    for (const s of v.subInterfaces) {
+      if (s.networkId !== net.id) continue;
+      s.logicalSwitchName = net.name;
+      touched = true;
+    }
+    if (touched) bumpVnic(edge, v.index);
   }
-  edge.vnicsRevision++;
 }

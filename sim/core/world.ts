@@ -25,19 +25,27 @@ export interface Vdc {
 export interface AddressGroup {
   primaryAddress: string;
   prefixLength: number;
+  secondaryAddresses?: string[];
 }
 
+/**
+ * A trunk sub-interface. Backed by exactly one of vlanId / logicalSwitchId. Those made by vCD for
+ * an Org VDC network carry networkId (and logicalSwitchId = the network UUID); those written
+ * through the NSX API have no networkId.
+ */
 export interface SubInterface {
   index: number;
   tunnelId: number;
   name: string;
-  logicalSwitchId: string;
-  logicalSwitchName: string;
+  vlanId?: number;
+  logicalSwitchId?: string;
+  logicalSwitchName?: string;
   mtu: number;
   enableSendRedirects: boolean;
   isConnected: boolean;
-  networkId: string;
-  addressGroup: AddressGroup;
+  networkId?: string;
+  /** NSX allows one address group per sub-interface; absent = no address. */
+  addressGroup?: AddressGroup;
 }
 
 export type VnicType = "uplink" | "internal" | "trunk";
@@ -57,18 +65,79 @@ export interface Vnic {
   /** Uplink: id of the external network; internal: the Org VDC network id. */
   networkId?: string;
   networkName?: string;
+  /** Set on the one trunk vCD builds for subinterface Org VDC networks. */
+  vcdTrunk?: boolean;
   subInterfaces: SubInterface[];
 }
 
 export interface Edge {
   id: string;
+  /** NSX Manager's id (edge-N); how /api/4.0 addresses the edge. */
+  nsxId: string;
   name: string;
+  /** The owning VDC; "" for an edge that exists only in NSX Manager (never in world.edges). */
   vdcId: string;
   /** Default gateway of the uplink subnet, shown in GatewayInterface/SubnetParticipation. */
   uplinkGateway: string;
   vnics: Vnic[];
-  /** Bumped whenever the vnic document changes (lost-update detection). */
+  /** Bumped whenever the vnic document changes. */
   vnicsRevision: number;
+  /** Revision of each vnic slot 0-9 (lost-update detection per `vnics/{i}` document). */
+  vnicRevisions: number[];
+  l2vpn?: L2Vpn;
+  /** Revision of the l2vpn/config document; rendered as its `<version>`. */
+  l2vpnRevision: number;
+}
+
+export interface L2VpnUser {
+  userId: string;
+  password: string;
+}
+
+export interface L2VpnPeerSite {
+  name: string;
+  description: string;
+  user: L2VpnUser;
+  /** Stretched sub-interface indexes (10 and up) on this edge. */
+  vnics: number[];
+  egressGateways: string[];
+  enabled: boolean;
+}
+
+export interface L2VpnServer {
+  listenerIp: string;
+  listenerPort: number;
+  encryptionAlgorithm: string;
+  /** Bare truststore id (certificate-N); absent = the edge's built-in self-signed one. */
+  serverCertificate?: string;
+  peerSites: L2VpnPeerSite[];
+}
+
+export interface L2VpnProxy {
+  type: "http" | "https";
+  address: string;
+  port: number;
+  userName?: string;
+  password?: string;
+}
+
+export interface L2VpnClient {
+  serverAddress: string;
+  serverPort: number;
+  vnics: number[];
+  encryptionAlgorithm: string;
+  caCertificate?: string;
+  egressGateways: string[];
+  user: L2VpnUser;
+  proxy?: L2VpnProxy;
+}
+
+/** An edge is either an L2VPN server or a client (exactly one of the two is set). */
+export interface L2Vpn {
+  enabled: boolean;
+  logging: { enable: boolean; logLevel: string };
+  server?: L2VpnServer;
+  client?: L2VpnClient;
 }
 
 export interface IpRange {
@@ -136,13 +205,81 @@ export interface Task {
   sessionId?: string;
 }
 
+export type CertificateType = "certificate_ca" | "certificate_signed" | "certificate_self_signed";
+
+export interface Certificate {
+  /** certificate-N (the vCD proxy shows `{gatewayUuid}:certificate-N`). */
+  id: string;
+  /** nsxId of the edge whose truststore holds it. */
+  scope: string;
+  name: string;
+  description: string;
+  type: CertificateType;
+  pem: string;
+  hasPrivateKey: boolean;
+  notBefore: string;
+  notAfter: string;
+  daysValid?: number;
+}
+
+export interface Csr {
+  id: string;
+  scope: string;
+  commonName: string;
+  algorithm: string;
+  keySize: number;
+  pem: string;
+}
+
+export type JobModule = "vnics" | "l2vpn" | "truststore";
+
+/** An NSX edge job (`?async=true`); like tasks, a running job's phase comes from the clock. */
+export interface EdgeJob {
+  id: string;
+  /** Edge.id (uuid) of the edge the job changes. */
+  edgeId: string;
+  module: JobModule;
+  operation: string;
+  startMs: number;
+  durationMs: number;
+  error?: { code: number; message: string };
+  /** What the synchronous call would have returned in Location (e.g. the new sub-interface). */
+  resultLocation?: string;
+}
+
+export interface NsxUser {
+  name: string;
+  password: string;
+}
+
+/** When a server peer site's tunnel came up (key `${serverNsxId}/${siteName}`). */
+export type TunnelsUp = Record<string, number>;
+
+/** What only NSX Manager knows: its users, edges outside vCD, truststore, jobs, live tunnels. */
+export interface NsxWorld {
+  users: NsxUser[];
+  /** Standalone edges known only to NSX Manager (e.g. on-prem L2VPN clients). */
+  edges: Edge[];
+  certificates: Certificate[];
+  csrs: Csr[];
+  jobs: EdgeJob[];
+  tunnelsUp: TunnelsUp;
+  nextCertificate: number;
+  nextCsr: number;
+  nextJob: number;
+}
+
+export const WORLD_FORMAT_VERSION = 2;
+
 export interface World {
-  formatVersion: 1;
+  formatVersion: typeof WORLD_FORMAT_VERSION;
   orgs: Org[];
   vdcs: Vdc[];
+  /** Edges managed by vCD (each is also an NSX edge). */
   edges: Edge[];
   networks: Network[];
   tasks: Task[];
   /** Counter for generated dvportgroup-N ids (trunk port groups). */
   nextPortgroup: number;
+  nsx: NsxWorld;
 }

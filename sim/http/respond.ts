@@ -1,5 +1,6 @@
 // Builders for replies: vCD XML documents, CloudAPI JSON, and the two error formats.
 import { SimError, unauthorized } from "../core/errors";
+import { NSX_CODE } from "../core/nsx/errors";
 import type { Session } from "../core/sessions";
 import { buildXml, VCLOUD_NS, type XmlTree } from "../xml/xml";
 import type { Area, Ctx, Reply } from "./types";
@@ -36,7 +37,27 @@ export function emptyReply(status: number, headers?: Record<string, string>): Re
   return { status, headers };
 }
 
+/** NSX errorCode for errors that did not come from an edge service (routing, auth, faults). */
+function nsxCodeOf(err: SimError): number {
+  if (err.nsxCode !== undefined) return err.nsxCode;
+  if (err.status === 401) return NSX_CODE.unauthorized;
+  if (err.status === 404) return NSX_CODE.notFound;
+  if (err.status === 409) return NSX_CODE.busy;
+  return NSX_CODE.invalidInput;
+}
+
+/** NSX Manager's own error document (no vCloud namespace, no request id). */
+function nsxErrorReply(err: SimError): Reply {
+  return {
+    status: err.status,
+    headers: err.status === 401 ? { "WWW-Authenticate": 'Basic realm="NSX Manager"' } : undefined,
+    body: buildXml("error", { details: err.message, errorCode: nsxCodeOf(err), moduleName: "vShield Edge" }),
+    contentType: "application/xml;charset=UTF-8",
+  };
+}
+
 export function errorReply(area: Area, err: SimError, requestId: string): Reply {
+  if (area === "nsx") return nsxErrorReply(err);
   const message = `[ ${requestId} ] ${err.message}`;
   if (area === "cloudapi" || area === "sim") {
     return {
@@ -53,6 +74,8 @@ export function errorReply(area: Area, err: SimError, requestId: string): Reply 
       "@_minorErrorCode": err.minorErrorCode,
       "@_message": message,
       "@_stackTrace": "",
+      // vCD passes an NSX edge service's own error code through the proxy.
+      "@_vendorSpecificErrorCode": err.nsxCode,
     }),
     contentType: "application/vnd.vmware.vcloud.error+xml",
   };

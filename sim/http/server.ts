@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import { badRequest, notAcceptable, notFound, SimError, unauthorized } from "../core/errors";
+import { authenticateNsx } from "../core/nsx/auth";
 import { decideFault } from "../core/prng";
 import type { SimCore } from "../core/sim-core";
 import { compareVersions, parseAccept, supportedVersions } from "../core/versions";
@@ -14,6 +15,7 @@ const MAX_BODY = 1024 * 1024;
 
 export function areaOf(path: string): Area | undefined {
   if (path === "/_sim" || path.startsWith("/_sim/")) return "sim";
+  if (path.startsWith("/api/4.0/") || path.startsWith("/api/2.0/")) return "nsx";
   if (path === "/api" || path.startsWith("/api/")) return "api";
   if (path.startsWith("/cloudapi/")) return "cloudapi";
   if (path.startsWith("/network/")) return "network";
@@ -106,7 +108,9 @@ export function createSimServer(core: SimCore, router: Router): Server {
         wantsJson = accepted.wantsJson;
       }
       let session;
-      if (route.auth) {
+      let nsxUser;
+      if (route.auth === "nsx") nsxUser = authenticateNsx(core.world, req.headers.authorization);
+      else if (route.auth) {
         const token = tokenOf(req);
         session = token ? core.sessions.lookup(token) : undefined;
         if (!session)
@@ -116,7 +120,19 @@ export function createSimServer(core: SimCore, router: Router): Server {
               : "Authentication required.",
           );
       }
-      const ctx: Ctx = { core, req, url, params, body, requestId, area, version, wantsJson, session };
+      const ctx: Ctx = {
+        core,
+        req,
+        url,
+        params,
+        body,
+        requestId,
+        area,
+        version,
+        wantsJson,
+        session,
+        nsxUser,
+      };
       send(res, await route.handler(ctx));
     } catch (e) {
       const err =

@@ -3,8 +3,11 @@ import type { IncomingMessage } from "node:http";
 import type { Session } from "../core/sessions";
 import type { SimCore } from "../core/sim-core";
 
-/** Which API family a path belongs to; decides error format, auth and fault injection. */
-export type Area = "api" | "cloudapi" | "network" | "sim";
+/**
+ * Which API family a path belongs to; decides error format, auth and fault injection.
+ * "network" is vCD's NSX proxy (/network/...), "nsx" is NSX Manager direct (/api/4.0, /api/2.0).
+ */
+export type Area = "api" | "cloudapi" | "network" | "nsx" | "sim";
 
 export interface Ctx {
   core: SimCore;
@@ -19,6 +22,8 @@ export interface Ctx {
   wantsJson: boolean;
   /** Set for routes with auth: true. */
   session: Session | undefined;
+  /** NSX Manager user, set for routes with auth: "nsx". */
+  nsxUser: string | undefined;
 }
 
 export interface Reply {
@@ -36,6 +41,7 @@ export interface Route {
   pattern: string;
   /** Needs a valid Accept version (406 otherwise). */
   versioned: boolean;
-  auth: boolean;
+  /** true = vCD session, "nsx" = NSX Manager basic auth, false = none. */
+  auth: boolean | "nsx";
   handler: Handler;
 }

@@ -1,5 +1,6 @@
-// NSX-v documents served through the vCD proxy: /vnics (NSX's own view) and the vCD-specific
-// /vdcNetworks. In 9.0.0.0 mode both omit tunnelId on sub-interfaces, reproducing that bug.
+// NSX-v vnic documents: /vnics (NSX's own view, on both access paths) and the vCD-specific
+// /vdcNetworks. In 9.0.0.0 mode the vCD proxy omits tunnelId on sub-interfaces, reproducing that
+// bug; NSX Manager itself always shows it.
 import { prefixToMask } from "../core/netmath";
 import { VNIC_COUNT } from "../core/vnics";
 import type { AddressGroup, Edge, SubInterface, Vnic, World } from "../core/world";
@@ -15,23 +16,27 @@ export interface NsxRenderOptions {
 function addressGroupTree(ag: AddressGroup): XmlTree {
   return {
     primaryAddress: ag.primaryAddress,
+    secondaryAddresses: ag.secondaryAddresses?.length ? { ipAddress: ag.secondaryAddresses } : undefined,
     subnetMask: prefixToMask(ag.prefixLength),
     subnetPrefixLength: ag.prefixLength,
   };
 }
 
-function subInterfaceTree(s: SubInterface, o: NsxRenderOptions): XmlTree {
+/** @param parentVnicIndex shown by the 6.4 single sub-interface GET. */
+export function subInterfaceTree(s: SubInterface, o: NsxRenderOptions, parentVnicIndex?: number): XmlTree {
   return {
     isConnected: s.isConnected,
     label: `vNic_${s.index}`,
     name: s.name,
     index: s.index,
     tunnelId: o.includeTunnelId ? s.tunnelId : undefined,
+    vlanId: s.vlanId,
     logicalSwitchId: s.logicalSwitchId,
     logicalSwitchName: s.logicalSwitchName,
     enableSendRedirects: s.enableSendRedirects,
     mtu: s.mtu,
-    addressGroups: { addressGroup: addressGroupTree(s.addressGroup) },
+    addressGroups: { addressGroup: s.addressGroup ? addressGroupTree(s.addressGroup) : undefined },
+    parentVnicIndex,
   };
 }
 
@@ -99,6 +104,8 @@ export function vdcNetworksTree(world: World, edge: Edge, o: NsxRenderOptions): 
       });
     }
     for (const s of v.subInterfaces) {
+      // Only sub-interfaces of Org VDC networks are vCD's; NSX-written ones are not listed.
+      if (s.networkId === undefined || s.addressGroup === undefined) continue;
       const net = world.networks.find((n) => n.id === s.networkId);
       const name = net?.name ?? s.logicalSwitchName;
       entries.push({

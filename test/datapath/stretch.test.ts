@@ -22,7 +22,6 @@ import {
 
 const reason = skipReason();
 if (reason) {
-   
   console.warn(`datapath tests SKIPPED: ${reason}`);
 }
 const describeIf = reason ? describe.skip : describe;
@@ -113,7 +112,7 @@ describeIf("encrypted L2 stretch between two namespaced sites", () => {
     if (!lab) return;
     if (process.env["L2STRETCH_KEEP_LAB"]) {
       // Debugging aid: leave everything running and say where it is.
-       
+
       console.log(`lab kept: ${JSON.stringify(lab.ns)} dir ${lab.dir}`);
       return;
     }
@@ -198,7 +197,7 @@ describeIf("encrypted L2 stretch between two namespaced sites", () => {
         // The sender's total is exact with -n; the receiver's summary may close before the last segments.
         expect(j.end.sum_sent.bytes).toBeGreaterThanOrEqual(16 * 1024 * 1024);
         expect(j.end.sum_received.bytes).toBeGreaterThan(0);
-         
+
         console.log(
           `TCP 16 MiB siteA->siteB: ${(j.end.sum_received.bits_per_second / 1e6).toFixed(0)} Mbit/s`,
         );
@@ -289,7 +288,7 @@ describeIf("encrypted L2 stretch between two namespaced sites", () => {
           const resumedAt = Date.now();
           await sleep(1000);
           const gap = mon.gapMs(killedAt - 1000);
-           
+
           console.log(
             `RESTART GAP gw${side} charon SIGKILL: longest gap between ping replies ${(gap / 1000).toFixed(2)} s (resumed ${((resumedAt - killedAt) / 1000).toFixed(2)} s after the kill)`,
           );
@@ -356,7 +355,7 @@ describeIf("encrypted L2 stretch between two namespaced sites", () => {
         lab.nmust(lab.ns.gwA, ["ip", "route", "add", `${ADDR.vtepB}/32`, "via", ADDR.wanA]);
         const withRouteToWan = await countVxlan(2);
         const guard = lab.nmust(lab.ns.gwA, ["nft", "list", "chain", "inet", "l2stretch", "stretch_out"]);
-         
+
         console.log(
           `LEAK TEST: clear-text VXLAN on the WAN with charon dead: ${withBlackhole} (blackhole route), ${withRouteToWan} (route to WAN, nft guard only)`,
         );
@@ -393,7 +392,7 @@ describeIf("encrypted L2 stretch between two namespaced sites", () => {
         expect((r.json() as { result: string }).result).toBe("unchanged");
         await sleep(1000);
         const gap = mon.gapMs(t0);
-         
+
         console.log(`AGENT RESTART: longest gap between ping replies ${gap} ms`);
         expect(gap).toBeLessThan(500);
       } finally {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator } from "../../sim";
 import { main, parseCliArgs, UsageError } from "../../sim/cli";
-import { NETWORK_MEDIA, networkBody, SimClient } from "../../sim/testing/sim-client";
+import { NETWORK_MEDIA, networkBody, SimClient } from "../support/sim-client";
 import { child, children } from "../../sim/xml/xml";
 
 let dir: string;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator, type RunningSim } from "../../sim";
-import { NETWORK_MEDIA, networkBody, SimClient } from "../../sim/testing/sim-client";
+import { NETWORK_MEDIA, networkBody, SimClient } from "../support/sim-client";
 import { child, children, type XNode } from "../../sim/xml/xml";
 
 const text = (n: XNode | undefined, name: string) => child(n, name)?.text;

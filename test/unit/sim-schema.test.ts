@@ -3,7 +3,7 @@ import { parseNetworkBody } from "../../sim/xml/network-body";
 import { ORG_VDC_NETWORK } from "../../sim/xml/orgvdcnetwork-schema";
 import { many, opt, req, SchemaError, validateSequence } from "../../sim/xml/schema";
 import { parseXml, VCLOUD_NS } from "../../sim/xml/xml";
-import { networkBody } from "../../sim/testing/sim-client";
+import { networkBody } from "../support/sim-client";
 
 const NS = VCLOUD_NS;
 const EDGE = "https://vcd/api/admin/edgeGateway/0b1c2d3e-0000-4000-8000-000000000001";

@@ -7,10 +7,13 @@ import type { Edge, Network } from "../../sim/core/world";
 function edge(): Edge {
   return {
     id: "e1",
+    nsxId: "edge-1",
     name: "edge-1",
     vdcId: "vdc-uuid",
     uplinkGateway: "192.0.2.1",
     vnicsRevision: 1,
+    vnicRevisions: Array.from({ length: 10 }, () => 1),
+    l2vpnRevision: 1,
     vnics: [
       {
         index: 0,

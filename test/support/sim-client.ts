@@ -1,6 +1,6 @@
-// A deliberately small fetch-based client for the simulator's own tests and for quick scripts.
+// A deliberately small fetch-based client for the simulator's own tests (test-only, hence here).
 // It is NOT the product's vCD client (provider/vcd); it only speaks enough to drive the sim.
-import { buildXml, child, parseXml, VCLOUD_NS, type XNode } from "../xml/xml";
+import { buildXml, child, parseXml, VCLOUD_NS, type XNode } from "../../sim/xml/xml";
 
 export interface SimResponse {
   status: number;
@@ -118,4 +118,57 @@ export function networkBody(i: NetworkXmlInput): string {
     EdgeGateway: i.edgeHref ? { "@_href": i.edgeHref } : undefined,
     IsShared: false,
   });
+}
+
+export const NSX_ADMIN = { user: "admin", password: "Nsx-Admin-Secret-1" };
+
+/**
+ * NSX Manager direct (basic auth, no Accept version). `clientId` is sent as X-L2S-Client, which
+ * the simulator uses to tell apart writers sharing one NSX user (lost-update detection).
+ */
+export class NsxSimClient {
+  constructor(
+    readonly base: string,
+    readonly user = NSX_ADMIN.user,
+    readonly password = NSX_ADMIN.password,
+    readonly clientId?: string,
+  ) {}
+
+  async request(method: string, path: string, body?: string): Promise<SimResponse> {
+    const headers: Record<string, string> = {
+      Authorization: `Basic ${Buffer.from(`${this.user}:${this.password}`).toString("base64")}`,
+    };
+    if (body !== undefined) headers["Content-Type"] = "application/xml";
+    if (this.clientId) headers["X-L2S-Client"] = this.clientId;
+    const res = await fetch(path.startsWith("http") ? path : `${this.base}${path}`, {
+      method,
+      headers,
+      body,
+    });
+    const text = await res.text();
+    return {
+      status: res.status,
+      headers: res.headers,
+      text,
+      xml: text.trimStart().startsWith("<") ? parseXml(text) : undefined,
+      json: undefined,
+    };
+  }
+}
+
+/** Polls an edge job until SUCCESS / COMPLETED / FAILED; returns the final <edgeJob>. */
+export async function waitJob(
+  get: (href: string) => Promise<SimResponse>,
+  href: string,
+  timeoutMs = 5000,
+): Promise<XNode> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await get(href);
+    if (r.status !== 200 || !r.xml) throw new Error(`job poll failed: ${r.status} ${r.text}`);
+    const status = child(r.xml, "status")?.text;
+    if (status === "SUCCESS" || status === "COMPLETED" || status === "FAILED") return r.xml;
+    if (Date.now() > deadline) throw new Error(`job ${href} did not finish in ${timeoutMs} ms`);
+    await new Promise((res) => setTimeout(res, 20));
+  }
 }

@@ -1,0 +1,217 @@
+import { startSimulator, type RunningSim } from "../../sim";
+import { configure, handler } from "../../provider/registry";
+import { NsxEdgeClient } from "../../provider/nsxv/client";
+import { nsxDirectTransport } from "../../provider/nsxv/directTransport";
+import { NsxExecutor } from "../../provider/nsxv/executor";
+
+/** EdgeTrunkInterface, L2VpnServer and L2VpnClient handlers against the simulator. */
+jest.setTimeout(180_000);
+
+const trunkH = handler("EdgeTrunkInterface");
+const serverH = handler("L2VpnServer");
+const clientH = handler("L2VpnClient");
+
+function useSim(sim: RunningSim): void {
+  const values: Record<string, string> = {
+    "l2stretch:vcdUrl": sim.url,
+    "l2stretch:org": "acme",
+    "l2stretch:user": "alice",
+    "l2stretch:password": "Alice-Secret-1",
+    "l2stretch:nsxUrl": sim.url,
+    "l2stretch:nsxUser": "admin",
+    "l2stretch:nsxPassword": "Nsx-Admin-Secret-1",
+    "l2stretch:retryDeadlineSeconds": "90",
+  };
+  configure({ get: (k) => values[k] });
+}
+
+async function checked(h: ReturnType<typeof handler>, news: Record<string, unknown>) {
+  const r = await h.check({}, news);
+  expect(r.failures).toEqual([]);
+  return r.inputs;
+}
+
+const trunk = (i: number, extra: Record<string, unknown> = {}) => ({
+  edge: { nsxEdge: "edge-onprem-1" },
+  name: `trunk-${i}`,
+  portgroupId: `dvportgroup-30${i}`,
+  mtu: 1600,
+  subInterfaces: [
+    { name: `net-${i}`, tunnelId: 100 + i, vlanId: 200 + i, addresses: [`10.${50 + i}.0.2/24`] },
+  ],
+  ...extra,
+});
+
+const server = (extra: Record<string, unknown> = {}) => ({
+  edge: { nsxEdge: "edge-onprem-1" },
+  listenerIp: "198.51.100.20",
+  sites: [{ name: "branch", user: "branch-user", stretchedSubInterfaceIndexes: [10] }],
+  sitePasswords: { branch: "Branch-Passw0rd-1" },
+  ...extra,
+});
+
+async function edgeClient(sim: RunningSim, name: string): Promise<NsxEdgeClient> {
+  return new NsxEdgeClient(
+    await nsxDirectTransport(
+      new NsxExecutor({ url: sim.url, user: "admin", password: "Nsx-Admin-Secret-1" }),
+      name,
+    ),
+  );
+}
+
+describe("NSX edge resource handlers", () => {
+  let sim: RunningSim;
+  beforeAll(async () => {
+    sim = await startSimulator({ port: 0 });
+    useSim(sim);
+  });
+  afterAll(async () => sim.close());
+
+  it("EdgeTrunkInterface: create allocates a free vNIC, update leaves foreign sub-interfaces alone, delete frees the slot", async () => {
+    const created = await trunkH.create(await checked(trunkH, trunk(0)));
+    const index = created.outs["allocatedVnicIndex"] as number;
+    expect(index).toBeGreaterThan(0);
+    expect(created.outs["tunnelIds"]).toEqual({ "net-0": 100 });
+
+    // Someone adds a sub-interface by hand; our update must keep it.
+    const edge = await edgeClient(sim, "edge-onprem-1");
+    await edge.updateVnic(index, (cur) => ({
+      ...cur,
+      subInterfaces: [
+        ...cur.subInterfaces,
+        {
+          name: "manual",
+          tunnelId: 900,
+          vlanId: 900,
+          mtu: 1500,
+          isConnected: true,
+          enableSendRedirects: false,
+          addressGroups: [],
+        },
+      ],
+    }));
+    const news = await checked(
+      trunkH,
+      trunk(0, {
+        subInterfaces: [
+          { name: "net-0", tunnelId: 100, vlanId: 200 },
+          { name: "net-0b", tunnelId: 101, vlanId: 201 },
+        ],
+      }),
+    );
+    const d = await trunkH.diff(created.id, created.outs, news);
+    expect(d).toMatchObject({ changes: true, replaces: [] });
+    const updated = await trunkH.update(created.id, created.outs, news);
+    expect(updated.outs["tunnelIds"]).toEqual({ "net-0": 100, "net-0b": 101 });
+    const live = await edge.getVnic(index);
+    expect(live.subInterfaces.map((s) => s.name).sort()).toEqual(["manual", "net-0", "net-0b"]);
+
+    // refresh: drift in our sub-interfaces is reported, the foreign one is not ours to report.
+    const read = await trunkH.read(created.id, updated.outs);
+    expect((read.inputs!["subInterfaces"] as { name: string }[]).map((s) => s.name)).toEqual([
+      "net-0",
+      "net-0b",
+    ]);
+
+    await trunkH.delete(created.id, updated.outs);
+    const after = await edge.getVnic(index);
+    expect(after.subInterfaces.map((s) => s.name)).toEqual(["manual"]); // not ours alone: only ours removed
+    await edge.updateVnic(index, () => null);
+  });
+
+  it("rejects a listener IP that is not on the edge's uplinks at check time", async () => {
+    const r = await serverH.check({}, server({ listenerIp: "198.51.100.99" }));
+    expect(r.failures).toEqual([
+      {
+        property: "listenerIp",
+        reason: expect.stringMatching(/198\.51\.100\.99 is not an address of an uplink.*198\.51\.100\.20/),
+      },
+    ]);
+  });
+
+  it("creates ten resources on one edge in parallel: all present, no lost update, passwords kept", async () => {
+    const before = sim.stats().lostUpdates;
+    const trunks = Array.from({ length: 9 }, (_, i) => i);
+    const [serverOut, ...trunkOuts] = await Promise.all([
+      (async () => serverH.create(await checked(serverH, server())))(),
+      ...trunks.map(async (i) => trunkH.create(await checked(trunkH, trunk(i)))),
+    ]);
+    expect(new Set(trunkOuts.map((t) => t!.outs["allocatedVnicIndex"])).size).toBe(9);
+    const edge = await edgeClient(sim, "edge-onprem-1");
+    const vnics = await edge.getVnics();
+    expect(vnics.filter((v) => v.type === "trunk")).toHaveLength(9);
+    const cfg = await edge.getL2Vpn({ showSensitiveData: true });
+    expect(cfg.server?.peerSites[0]?.password).toBe("Branch-Passw0rd-1");
+    expect(sim.stats().lostUpdates).toBe(before);
+    await Promise.all([
+      ...trunkOuts.map((t) => trunkH.delete(t!.id, t!.outs)),
+      serverH.delete(serverOut!.id, serverOut!.outs),
+    ]);
+    expect((await edge.getVnics()).filter((v) => v.type === "trunk")).toEqual([]);
+    expect((await edge.getL2Vpn()).server).toBeUndefined();
+  });
+
+  it("brings a server and client up, and reports a wrong password as down", async () => {
+    const cloudTrunk = await trunkH.create(
+      await checked(trunkH, { ...trunk(1), edge: { nsxEdge: "edge-onprem-2" } }),
+    );
+    const onprem = await trunkH.create(await checked(trunkH, trunk(1)));
+    const srv = await serverH.create(
+      await checked(
+        serverH,
+        server({
+          edge: { nsxEdge: "edge-onprem-2" },
+          listenerIp: "198.51.100.21",
+          sites: [{ name: "branch", user: "branch-user", stretchedTunnelIds: [101] }],
+        }),
+      ),
+    );
+    const clientInputs = {
+      edge: { nsxEdge: "edge-onprem-1" },
+      serverAddress: "198.51.100.21",
+      user: "branch-user",
+      password: "Branch-Passw0rd-1",
+      stretchedTunnelIds: [101],
+    };
+    const cli = await clientH.create(await checked(clientH, clientInputs));
+    expect(cli.outs["tunnel"]).toMatchObject({ status: "up" });
+    const srvRead = await serverH.read(srv.id, srv.outs);
+    expect((srvRead.props!["siteStatus"] as Record<string, { status: string }>)["branch"]?.status).toBe("up");
+
+    const wrong = await checked(clientH, { ...clientInputs, password: "Wrong-Passw0rd-1" });
+    const updated = await clientH.update(cli.id, cli.outs, wrong);
+    expect(updated.outs["tunnel"]).toMatchObject({
+      status: "down",
+      failureMessage: expect.stringMatching(/authentication/i),
+    });
+
+    await clientH.delete(cli.id, updated.outs);
+    await serverH.delete(srv.id, srv.outs);
+    await trunkH.delete(onprem.id, onprem.outs);
+    await trunkH.delete(cloudTrunk.id, cloudTrunk.outs);
+  });
+});
+
+describe("NSX edge resource handlers under faults", () => {
+  it("converges with 20% injected errors and busy edges, without lost updates", async () => {
+    const sim = await startSimulator({ port: 0, errorRate: 0.2, busyMs: 50 });
+    try {
+      useSim(sim);
+      const outs = await Promise.all(
+        Array.from({ length: 5 }, async (_, i) => trunkH.create(await checked(trunkH, trunk(i)))),
+      );
+      const srv = await serverH.create(await checked(serverH, server()));
+      const edge = await edgeClient(sim, "edge-onprem-1");
+      expect((await edge.getVnics()).filter((v) => v.type === "trunk")).toHaveLength(5);
+      expect((await edge.getL2Vpn({ showSensitiveData: true })).server?.peerSites[0]?.password).toBe(
+        "Branch-Passw0rd-1",
+      );
+      expect(sim.stats().faultsInjected).toBeGreaterThan(0);
+      expect(sim.stats().lostUpdates).toBe(0);
+      await Promise.all([...outs.map((o) => trunkH.delete(o.id, o.outs)), serverH.delete(srv.id, srv.outs)]);
+      expect((await edge.getVnics()).filter((v) => v.type === "trunk")).toEqual([]);
+    } finally {
+      await sim.close();
+    }
+  });
+});
