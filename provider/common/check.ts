@@ -1,4 +1,5 @@
 import type { ZodType, ZodTypeDef } from "zod";
+import { ConfigError } from "./errors";
 
 /**
  * Turns a zod schema into a dynamic provider `check()` result: every issue becomes a
@@ -53,4 +54,28 @@ export function checkWithSchema<In, Out>(
     .filter((i) => !unknownKeys.has(String(i.path[0])) && !(unknownKeys.size > 0 && i.path.length === 0))
     .map((i) => ({ property: formatPath(i.path) || "(resource)", reason: i.message }));
   return { inputs: news, failures };
+}
+
+/**
+ * Validated, normalised inputs out of stored inputs or outputs (outputs also carry
+ * output-only keys, hence `keys`). Handlers call it on every CRUD entry so they only ever
+ * work with values that passed the same checks as `pulumi preview`.
+ */
+export function parseInputs<In, Out>(
+  type: string,
+  schema: ZodType<In, ZodTypeDef, unknown>,
+  normalize: (v: In) => Out,
+  keys: readonly string[],
+  props: Record<string, unknown>,
+): Out {
+  const own = Object.fromEntries(
+    keys.filter((k) => props[k] !== undefined && props[k] !== null).map((k) => [k, props[k]]),
+  );
+  const r = checkWithSchema(schema, own, normalize);
+  if (r.value === undefined) {
+    throw new ConfigError(
+      `invalid ${type} inputs: ${r.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
+    );
+  }
+  return r.value;
 }

@@ -1,4 +1,4 @@
-import { checkWithSchema } from "../common/check";
+import { checkWithSchema, parseInputs } from "../common/check";
 import { computeDiff, type DiffSpec } from "../common/diff";
 import { ConfigError } from "../common/errors";
 import { parseCidr } from "../common/netmath";
@@ -50,15 +50,13 @@ export const DIFF_SPEC: DiffSpec<Inputs> = {
 };
 
 function pickInputs(p: Props): Inputs {
-  const own = Object.fromEntries(
-    INPUT_KEYS.filter((k) => p[k] !== undefined && p[k] !== null).map((k) => [k, p[k]]),
+  return parseInputs(
+    "EdgeTrunkInterface",
+    edgeTrunkInterfaceSchema,
+    normalizeEdgeTrunkInterface,
+    INPUT_KEYS,
+    p,
   );
-  const r = checkWithSchema(edgeTrunkInterfaceSchema, own, normalizeEdgeTrunkInterface);
-  if (!r.value)
-    throw new ConfigError(
-      `invalid EdgeTrunkInterface inputs: ${r.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
-    );
-  return r.value;
 }
 
 /** A slot nobody uses: NSX shows unused vNICs as disconnected internal ones without backing. */

@@ -1,4 +1,4 @@
-import { checkWithSchema } from "../common/check";
+import { checkWithSchema, parseInputs } from "../common/check";
 import { computeDiff, type DiffSpec } from "../common/diff";
 import { ConfigError } from "../common/errors";
 import type { L2VpnClientConfig, L2VpnConfig, NsxVnic } from "../nsxv/types";
@@ -43,15 +43,7 @@ export const DIFF_SPEC: DiffSpec<Inputs> = {
 };
 
 function pickInputs(p: Props): Inputs {
-  const own = Object.fromEntries(
-    INPUT_KEYS.filter((k) => p[k] !== undefined && p[k] !== null).map((k) => [k, p[k]]),
-  );
-  const r = checkWithSchema(l2vpnClientSchema, own, normalizeL2VpnClient);
-  if (!r.value)
-    throw new ConfigError(
-      `invalid L2VpnClient inputs: ${r.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
-    );
-  return r.value;
+  return parseInputs("L2VpnClient", l2vpnClientSchema, normalizeL2VpnClient, INPUT_KEYS, p);
 }
 
 function clientConfig(v: Inputs, vnics: NsxVnic[], edge: EdgeHandle): L2VpnClientConfig {

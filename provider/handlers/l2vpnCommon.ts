@@ -45,6 +45,7 @@ export function liveStretch(indexes: number[], previous: Stretch, vnics: NsxVnic
 
 export interface TunnelStatus {
   status: "up" | "down";
+  /** Why the tunnel is down, as the edge reports it. */
   failureMessage?: string;
   establishedDate?: number;
   txBytes: number;

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import { checkWithSchema, type CheckFailure } from "../common/check";
+import { checkWithSchema, parseInputs, type CheckFailure } from "../common/check";
 import { computeDiff, type DiffSpec } from "../common/diff";
 import { ConfigError } from "../common/errors";
 import type { L2VpnConfig, L2VpnServerConfig, NsxVnic } from "../nsxv/types";
@@ -45,15 +45,7 @@ export const DIFF_SPEC: DiffSpec<Inputs> = {
 };
 
 function pickInputs(p: Props): Inputs {
-  const own = Object.fromEntries(
-    INPUT_KEYS.filter((k) => p[k] !== undefined && p[k] !== null).map((k) => [k, p[k]]),
-  );
-  const r = checkWithSchema(l2vpnServerSchema, own, normalizeL2VpnServer);
-  if (!r.value)
-    throw new ConfigError(
-      `invalid L2VpnServer inputs: ${r.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
-    );
-  return r.value;
+  return parseInputs("L2VpnServer", l2vpnServerSchema, normalizeL2VpnServer, INPUT_KEYS, p);
 }
 
 /** The listener must be an address the edge owns on an uplink, checked against the live edge. */

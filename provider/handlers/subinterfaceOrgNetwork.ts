@@ -1,4 +1,4 @@
-import { checkWithSchema } from "../common/check";
+import { checkWithSchema, parseInputs } from "../common/check";
 import { computeDiff, type DiffSpec } from "../common/diff";
 import { ConfigError } from "../common/errors";
 import { withKeyLock } from "../common/lock";
@@ -57,16 +57,14 @@ const INPUT_KEYS: (keyof Inputs)[] = [
   "adopt",
 ];
 
-/** Validated inputs out of either inputs or stored outputs (which also carry output-only keys). */
 function pickInputs(p: Props): Inputs {
-  const own = Object.fromEntries(INPUT_KEYS.filter((k) => k in p).map((k) => [k, p[k]]));
-  const parsed = checkWithSchema(subinterfaceOrgNetworkSchema, own, normalizeSubinterfaceOrgNetwork);
-  if (!parsed.value) {
-    throw new ConfigError(
-      `invalid SubinterfaceOrgNetwork inputs: ${parsed.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
-    );
-  }
-  return parsed.value;
+  return parseInputs(
+    "SubinterfaceOrgNetwork",
+    subinterfaceOrgNetworkSchema,
+    normalizeSubinterfaceOrgNetwork,
+    INPUT_KEYS,
+    p,
+  );
 }
 
 function toSpec(v: Inputs, edge: EdgeGatewayRef): OrgNetworkSpec {

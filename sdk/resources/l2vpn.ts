@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerStub } from "../stub";
+import type { TunnelStatus } from "../../provider/handlers/l2vpnCommon";
 import type { EdgeArgs } from "./edgeRef";
 
 /**
@@ -7,14 +8,7 @@ import type { EdgeArgs } from "./edgeRef";
  * with showSensitiveData, NSX 6.3.5+; older managers keep the last known password).
  * Passwords are always stored as Pulumi secrets, whether or not the program marked them.
  */
-export interface TunnelStatus {
-  status: "up" | "down";
-  failureMessage?: string;
-  /** Epoch seconds when the tunnel came up. */
-  establishedDate?: number;
-  txBytes: number;
-  rxBytes: number;
-}
+export type { TunnelStatus };
 
 export interface L2VpnSiteArgs {
   /** Unique site name. */
