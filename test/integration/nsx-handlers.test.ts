@@ -59,6 +59,75 @@ async function edgeClient(sim: RunningSim, name: string): Promise<NsxEdgeClient>
   );
 }
 
+/**
+ * Ten resources on edge-onprem-1 at once: eight trunks in allocated slots, one adopting the
+ * hand-made trunk in slot 9, and the L2VPN server stretching that trunk's existing
+ * sub-interface. Returns what each create returned, server first.
+ */
+async function tenAtOnce(sim: RunningSim) {
+  const edge = await edgeClient(sim, "edge-onprem-1");
+  const manual = await edge.updateVnic(9, (cur) => ({
+    ...cur,
+    name: "hand-made",
+    type: "trunk",
+    mtu: 1600,
+    isConnected: true,
+    portgroupId: "dvportgroup-309",
+    subInterfaces: [
+      {
+        name: "existing",
+        tunnelId: 999,
+        vlanId: 999,
+        mtu: 1500,
+        isConnected: true,
+        enableSendRedirects: false,
+        addressGroups: [],
+      },
+    ],
+  }));
+  const existingIndex = manual.subInterfaces[0]!.index!;
+  const adoptInputs = {
+    ...trunk(9, { vnicIndex: 9, adopt: true, name: "hand-made", portgroupId: "dvportgroup-309" }),
+    subInterfaces: [{ name: "adopted-net", tunnelId: 998, vlanId: 998 }],
+  };
+  const [srv, ...trunks] = await Promise.all([
+    (async () =>
+      serverH.create(
+        await checked(
+          serverH,
+          server({
+            sites: [{ name: "branch", user: "branch-user", stretchedSubInterfaceIndexes: [existingIndex] }],
+          }),
+        ),
+      ))(),
+    ...Array.from({ length: 8 }, async (_, i) => trunkH.create(await checked(trunkH, trunk(i)))),
+    (async () => trunkH.create(await checked(trunkH, adoptInputs)))(),
+  ]);
+  return { edge, srv: srv!, trunks: trunks.map((t) => t!) };
+}
+
+async function expectTenPresent(edge: NsxEdgeClient): Promise<void> {
+  const trunks = (await edge.getVnics()).filter((v) => v.type === "trunk");
+  expect(trunks).toHaveLength(9);
+  expect(trunks.flatMap((t) => t.subInterfaces.map((s) => s.tunnelId)).sort((a, b) => a - b)).toEqual([
+    100, 101, 102, 103, 104, 105, 106, 107, 998, 999,
+  ]);
+  const cfg = await edge.getL2Vpn({ showSensitiveData: true });
+  expect(cfg.server?.peerSites[0]?.password).toBe("Branch-Passw0rd-1");
+}
+
+async function removeTen(edge: NsxEdgeClient, r: Awaited<ReturnType<typeof tenAtOnce>>): Promise<void> {
+  await Promise.all([
+    ...r.trunks.map((t) => trunkH.delete(t.id, t.outs)),
+    serverH.delete(r.srv.id, r.srv.outs),
+  ]);
+  // The adopted trunk keeps its hand-made sub-interface; everything else is gone.
+  const left = (await edge.getVnics()).filter((v) => v.type === "trunk");
+  expect(left.map((t) => [t.index, t.subInterfaces.map((s) => s.name)])).toEqual([[9, ["existing"]]]);
+  expect((await edge.getL2Vpn()).server).toBeUndefined();
+  await edge.updateVnic(9, () => null);
+}
+
 describe("NSX edge resource handlers", () => {
   let sim: RunningSim;
   beforeAll(async () => {
@@ -131,24 +200,11 @@ describe("NSX edge resource handlers", () => {
 
   it("creates ten resources on one edge in parallel: all present, no lost update, passwords kept", async () => {
     const before = sim.stats().lostUpdates;
-    const trunks = Array.from({ length: 9 }, (_, i) => i);
-    const [serverOut, ...trunkOuts] = await Promise.all([
-      (async () => serverH.create(await checked(serverH, server())))(),
-      ...trunks.map(async (i) => trunkH.create(await checked(trunkH, trunk(i)))),
-    ]);
-    expect(new Set(trunkOuts.map((t) => t!.outs["allocatedVnicIndex"])).size).toBe(9);
-    const edge = await edgeClient(sim, "edge-onprem-1");
-    const vnics = await edge.getVnics();
-    expect(vnics.filter((v) => v.type === "trunk")).toHaveLength(9);
-    const cfg = await edge.getL2Vpn({ showSensitiveData: true });
-    expect(cfg.server?.peerSites[0]?.password).toBe("Branch-Passw0rd-1");
+    const r = await tenAtOnce(sim);
+    expect(new Set(r.trunks.map((t) => t.outs["allocatedVnicIndex"])).size).toBe(9);
+    await expectTenPresent(r.edge);
     expect(sim.stats().lostUpdates).toBe(before);
-    await Promise.all([
-      ...trunkOuts.map((t) => trunkH.delete(t!.id, t!.outs)),
-      serverH.delete(serverOut!.id, serverOut!.outs),
-    ]);
-    expect((await edge.getVnics()).filter((v) => v.type === "trunk")).toEqual([]);
-    expect((await edge.getL2Vpn()).server).toBeUndefined();
+    await removeTen(r.edge, r);
   });
 
   it("brings a server and client up, and reports a wrong password as down", async () => {
@@ -193,23 +249,15 @@ describe("NSX edge resource handlers", () => {
 });
 
 describe("NSX edge resource handlers under faults", () => {
-  it("converges with 20% injected errors and busy edges, without lost updates", async () => {
+  it("creates ten resources on one edge in parallel at 20% injected errors with busy edges: all converge, no lost update", async () => {
     const sim = await startSimulator({ port: 0, errorRate: 0.2, busyMs: 50 });
     try {
       useSim(sim);
-      const outs = await Promise.all(
-        Array.from({ length: 5 }, async (_, i) => trunkH.create(await checked(trunkH, trunk(i)))),
-      );
-      const srv = await serverH.create(await checked(serverH, server()));
-      const edge = await edgeClient(sim, "edge-onprem-1");
-      expect((await edge.getVnics()).filter((v) => v.type === "trunk")).toHaveLength(5);
-      expect((await edge.getL2Vpn({ showSensitiveData: true })).server?.peerSites[0]?.password).toBe(
-        "Branch-Passw0rd-1",
-      );
+      const r = await tenAtOnce(sim);
+      await expectTenPresent(r.edge);
       expect(sim.stats().faultsInjected).toBeGreaterThan(0);
       expect(sim.stats().lostUpdates).toBe(0);
-      await Promise.all([...outs.map((o) => trunkH.delete(o.id, o.outs)), serverH.delete(srv.id, srv.outs)]);
-      expect((await edge.getVnics()).filter((v) => v.type === "trunk")).toEqual([]);
+      await removeTen(r.edge, r);
     } finally {
       await sim.close();
     }
