@@ -24,6 +24,7 @@ import {
   stopAgent,
   waitFor,
 } from "../test/datapath/lab";
+import { selfSignedCertArgv } from "../gateway/agent/tls";
 
 interface Result {
   scenario: string;
@@ -260,23 +261,14 @@ async function scenarioStretch(lab: Lab): Promise<Result> {
 
 function pki(dir: string): void {
   const o = (args: string[]) => must(["openssl", ...args]);
-  o([
-    "req",
-    "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
-    "-nodes",
-    "-days",
-    "2",
-    "-subj",
-    "/CN=bench CA",
-    "-keyout",
-    `${dir}/ca.key`,
-    "-out",
-    `${dir}/ca.crt`,
-  ]);
+  must(
+    selfSignedCertArgv({
+      commonName: "bench CA",
+      days: 2,
+      keyFile: `${dir}/ca.key`,
+      certFile: `${dir}/ca.crt`,
+    }),
+  );
   for (const [n, eku] of [
     ["gwA", "clientAuth"],
     ["gwB", "serverAuth"],

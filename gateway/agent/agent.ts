@@ -209,11 +209,14 @@ export class Agent {
       let up = false;
       for (let i = 0; i < 20 && !up; i++) up = (await ping(64)).code === 0;
       if (!up) return;
+      // A size fails only if two probes in a row get no answer: one reply lost under load
+      // (1 s timeout) must not shrink the reported MTU.
+      const passes = async (size: number) => (await ping(size)).code === 0 || (await ping(size)).code === 0;
       let lo = 64;
       let hi = cfg.underlay.mtu - 28;
       while (lo < hi) {
         const mid = Math.ceil((lo + hi) / 2);
-        if ((await ping(mid)).code === 0) lo = mid;
+        if (await passes(mid)) lo = mid;
         else hi = mid - 1;
       }
       this.pathMtu = { value: lo + 28, at: new Date().toISOString() };

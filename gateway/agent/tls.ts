@@ -14,32 +14,59 @@ export interface TlsIdentity {
   fingerprint256: string;
 }
 
+export interface SelfSignedCert {
+  commonName: string;
+  days: number;
+  /** e.g. "DNS:localhost,IP:127.0.0.1"; none when omitted. */
+  subjectAltName?: string;
+  /** Where openssl writes the unencrypted private key (PEM). */
+  keyFile: string;
+  /** Where openssl writes the certificate (PEM). */
+  certFile: string;
+}
+
+/**
+ * The openssl command line that writes a self-signed P-256 key and certificate. An argv, not a
+ * run, so each caller keeps its own way of running commands (executor, netns lab, test).
+ */
+export function selfSignedCertArgv(o: SelfSignedCert): string[] {
+  return [
+    "openssl",
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+    "-days",
+    String(o.days),
+    "-subj",
+    `/CN=${o.commonName}`,
+    ...(o.subjectAltName ? ["-addext", `subjectAltName=${o.subjectAltName}`] : []),
+    "-keyout",
+    o.keyFile,
+    "-out",
+    o.certFile,
+  ];
+}
+
 export async function ensureTlsIdentity(dir: string, commonName: string): Promise<TlsIdentity> {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const keyFile = `${dir}/api-key.pem`;
   const certFile = `${dir}/api-cert.pem`;
   if (!fs.existsSync(keyFile) || !fs.existsSync(certFile)) {
     // openssl runs on the host side even when the data path is in a namespace: it needs no network.
-    await mustRun(new LocalExecutor(), [
-      "openssl",
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-days",
-      "3650",
-      "-subj",
-      `/CN=${commonName}`,
-      "-addext",
-      "subjectAltName=DNS:localhost,IP:127.0.0.1",
-      "-keyout",
-      `${keyFile}.tmp`,
-      "-out",
-      `${certFile}.tmp`,
-    ]);
+    await mustRun(
+      new LocalExecutor(),
+      selfSignedCertArgv({
+        commonName,
+        days: 3650,
+        subjectAltName: "DNS:localhost,IP:127.0.0.1",
+        keyFile: `${keyFile}.tmp`,
+        certFile: `${certFile}.tmp`,
+      }),
+    );
     fs.chmodSync(`${keyFile}.tmp`, 0o600);
     fs.renameSync(`${keyFile}.tmp`, keyFile);
     fs.renameSync(`${certFile}.tmp`, certFile);

@@ -1,8 +1,6 @@
-import https from "node:https";
 import { randomUUID } from "node:crypto";
-import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from "axios";
 import { ApiError, type ApiErrorCode } from "../common/errors";
-import { redactBody, redactHeaders } from "../common/redact";
+import { codeForStatus, HttpClient, loggedRetry, type Peer } from "../common/http";
 import { withRetry, type RetryOptions } from "../common/retry";
 import { parseXml, text, type XmlNode } from "../vcd/xml";
 import { classifyNsxMessage } from "./errors";
@@ -45,8 +43,10 @@ export interface NsxHttpResponse {
   xml?: XmlNode;
 }
 
+const NSX_MANAGER: Peer = { name: "NSX Manager", caConfigKey: "l2stretch:nsxCaCert" };
+
 export class NsxExecutor {
-  private readonly http: AxiosInstance;
+  private readonly http: HttpClient;
   private readonly auth: string;
   /**
    * Identifies this client instance to the server. NSX ignores it; the simulator uses it to
@@ -58,16 +58,7 @@ export class NsxExecutor {
   constructor(conn: NsxManagerConnection) {
     this.conn = { ...conn, url: conn.url.replace(/\/+$/, "").replace(/\/api$/, "") };
     this.auth = `Basic ${Buffer.from(`${conn.user}:${conn.password}`).toString("base64")}`;
-    this.http = axios.create({
-      baseURL: this.conn.url,
-      timeout: conn.timeoutMs ?? 60_000,
-      // Status handling is ours: every non-2xx becomes a typed ApiError below.
-      validateStatus: () => true,
-      responseType: "text",
-      transformResponse: (d: unknown) => d,
-      maxRedirects: 0,
-      httpsAgent: new https.Agent({ ca: conn.caCert, rejectUnauthorized: !conn.insecure, keepAlive: true }),
-    });
+    this.http = new HttpClient(this.conn, NSX_MANAGER);
   }
 
   /** A stable name of this NSX Manager for lock keys and messages. */
@@ -81,15 +72,7 @@ export class NsxExecutor {
   }
 
   retryOptions(req: { method: string; path: string }): RetryOptions {
-    return {
-      ...this.conn.retry,
-      onRetry: (attempt, error, delay) => {
-        this.debug(
-          `retry ${attempt} of ${req.method} ${req.path} in ${delay} ms: ${(error as Error).message}`,
-        );
-        this.conn.retry?.onRetry?.(attempt, error, delay);
-      },
-    };
+    return loggedRetry(this.conn.retry, (line) => this.debug(line), req);
   }
 
   private async send(req: NsxHttpRequest): Promise<NsxHttpResponse> {
@@ -101,24 +84,11 @@ export class NsxExecutor {
     };
     if (req.xml !== undefined) headers["Content-Type"] = "application/xml";
     const url = req.path;
-    this.debug(
-      `> ${req.method} ${url} ${JSON.stringify(redactHeaders(headers))}${req.xml ? " " + redactBody(req.xml) : ""}`,
-    );
-    let res: AxiosResponse<string>;
-    try {
-      res = await this.http.request<string>({ method: req.method, url, headers, data: req.xml });
-    } catch (e) {
-      throw transportError(e as AxiosError, req.method, url);
-    }
-    const resHeaders = Object.fromEntries(
-      Object.entries(res.headers).map(([k, v]) => [k.toLowerCase(), String(v)]),
-    );
-    const body = typeof res.data === "string" ? res.data : "";
-    this.debug(`< ${res.status} ${req.method} ${url} ${redactBody(body).slice(0, 2000)}`);
-    const xml = parseMaybe(body);
+    const res = await this.http.send({ method: req.method, url, headers, data: req.xml });
+    const xml = parseMaybe(res.body);
     if (res.status >= 200 && res.status < 300)
-      return { status: res.status, headers: resHeaders, text: body, xml };
-    throw nsxHttpError(res.status, xml, body, { method: req.method, url });
+      return { status: res.status, headers: res.headers, text: res.body, xml };
+    throw nsxHttpError(res.status, xml, res.body, { method: req.method, url });
   }
 
   private debug(line: string): void {
@@ -134,23 +104,6 @@ function parseMaybe(body: string): XmlNode | undefined {
     // An unparsable body is reported through the status-based error.
     return undefined;
   }
-}
-
-function transportError(e: AxiosError, method: string, url: string): ApiError {
-  const code = e.code ?? "";
-  const details = { method, url };
-  if (code === "ECONNABORTED" || code === "ETIMEDOUT" || /timeout/i.test(e.message))
-    return new ApiError("TIMEOUT", `NSX Manager did not answer in time: ${e.message}`, details);
-  if (code === "ECONNRESET" || code === "EPIPE" || /socket hang up/i.test(e.message))
-    return new ApiError("CONNECTION_RESET", `NSX Manager closed the connection: ${e.message}`, details);
-  if (/certificate|self.signed|CERT_/i.test(`${code} ${e.message}`)) {
-    return new ApiError(
-      "UNSUPPORTED",
-      `TLS verification of ${url} failed (${e.message}); pass the CA bundle that signed NSX Manager's certificate`,
-      details,
-    );
-  }
-  return new ApiError("CONNECTION_RESET", `cannot reach NSX Manager: ${e.message}`, details);
 }
 
 /** Maps an NSX `<error>` body (or a vCD-style `<Error>` from a fronting proxy) to a typed error. */
@@ -178,12 +131,5 @@ function classifyStatus(status: number, vendorCode: string, message: string): Ap
   if (vendorCode === "BUSY_ENTITY") return "BUSY_ENTITY";
   const byText = classifyNsxMessage(message);
   if (byText) return byText;
-  if (status === 401) return "UNAUTHORIZED";
-  if (status === 403) return "FORBIDDEN";
-  if (status === 404) return "NOT_FOUND";
-  if (status === 406) return "NOT_ACCEPTABLE";
-  if (status === 409) return "CONFLICT";
-  if (status === 408 || status === 504) return "TIMEOUT";
-  if (status >= 500 || status === 429) return "SERVER_ERROR";
-  return "BAD_REQUEST";
+  return codeForStatus(status);
 }

@@ -1,5 +1,6 @@
 import type { VcdExecutor } from "./executor";
 import type { EdgeInterface, SubInterface, Vnic } from "./types";
+import { document, edgeInterfacesDoc, vnicsDoc } from "./responses";
 import { asArray, text, type XmlNode } from "./xml";
 
 /**
@@ -8,7 +9,7 @@ import { asArray, text, type XmlNode } from "./xml";
  */
 export async function getVdcNetworks(exec: VcdExecutor, edgeUuid: string): Promise<EdgeInterface[]> {
   const res = await exec.request({ method: "GET", path: `/network/edges/${edgeUuid}/vdcNetworks` });
-  const root = (res.xml?.["edgeInterfaces"] ?? {}) as XmlNode;
+  const root = document(res, "edgeInterfaces", edgeInterfacesDoc);
   return asArray(root["edgeInterface"] as XmlNode[]).map((n) => {
     const ref = (n["networkReference"] ?? {}) as XmlNode;
     return {
@@ -23,7 +24,7 @@ export async function getVdcNetworks(exec: VcdExecutor, edgeUuid: string): Promi
 
 export async function getVnics(exec: VcdExecutor, edgeUuid: string): Promise<Vnic[]> {
   const res = await exec.request({ method: "GET", path: `/network/edges/${edgeUuid}/vnics` });
-  const root = (res.xml?.["vnics"] ?? {}) as XmlNode;
+  const root = document(res, "vnics", vnicsDoc);
   return asArray(root["vnic"] as XmlNode[]).map((v) => ({
     index: Number(text(v["index"])),
     name: text(v["name"]) ?? "",

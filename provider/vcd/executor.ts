@@ -1,10 +1,9 @@
-import https from "node:https";
 import { randomUUID } from "node:crypto";
-import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from "axios";
 import { ApiError, type ApiErrorCode } from "../common/errors";
-import { redactBody, redactHeaders } from "../common/redact";
+import { codeForStatus, HttpClient, loggedRetry, type Peer } from "../common/http";
 import { withRetry, type RetryOptions } from "../common/retry";
-import { asArray, parseXml, text, type XmlNode } from "./xml";
+import { document, supportedVersionsDoc } from "./responses";
+import { parseXml, text, type XmlNode } from "./xml";
 
 /**
  * The one place that talks HTTP to vCD: API version negotiation, login and re-login on
@@ -75,29 +74,18 @@ interface Session {
   headers: Record<string, string>;
 }
 
+const VCD: Peer = { name: "vCD", caConfigKey: "l2stretch:caCert" };
+
 const BUSY_TEXT = /is busy completing an operation|is busy, cannot proceed/i;
 
 export class VcdExecutor {
-  private readonly http: AxiosInstance;
+  private readonly http: HttpClient;
   private session: Promise<Session> | undefined;
   readonly conn: VcdConnection;
 
   constructor(conn: VcdConnection) {
     this.conn = { ...conn, url: conn.url.replace(/\/+$/, "").replace(/\/api$/, "") };
-    this.http = axios.create({
-      baseURL: this.conn.url,
-      timeout: conn.timeoutMs ?? 60_000,
-      // Status handling is ours: every non-2xx becomes a typed ApiError below.
-      validateStatus: () => true,
-      responseType: "text",
-      transformResponse: (d: unknown) => d,
-      maxRedirects: 0,
-      httpsAgent: new https.Agent({
-        ca: conn.caCert,
-        rejectUnauthorized: !conn.insecure,
-        keepAlive: true,
-      }),
-    });
+    this.http = new HttpClient(this.conn, VCD);
   }
 
   /** The negotiated API version (logs in if needed). */
@@ -112,15 +100,7 @@ export class VcdExecutor {
   }
 
   retryOptions(req: { method: string; path: string }): RetryOptions {
-    return {
-      ...this.conn.retry,
-      onRetry: (attempt, error, delay) => {
-        this.debug(
-          `retry ${attempt} of ${req.method} ${req.path} in ${delay} ms: ${(error as Error).message}`,
-        );
-        this.conn.retry?.onRetry?.(attempt, error, delay);
-      },
-    };
+    return loggedRetry(this.conn.retry, (line) => this.debug(line), req);
   }
 
   async logout(): Promise<void> {
@@ -193,9 +173,7 @@ export class VcdExecutor {
   /** Highest version offered by the server and known to us, or the pinned one. */
   private async negotiateVersion(): Promise<string> {
     const res = await this.send({ method: "GET", path: "/api/versions" }, undefined);
-    const infos = asArray(
-      (res.xml?.["SupportedVersions"] as XmlNode | undefined)?.["VersionInfo"] as XmlNode[],
-    );
+    const infos = document(res, "SupportedVersions", supportedVersionsDoc)["VersionInfo"] as XmlNode[];
     const offered = infos.map((v) => ({
       version: text(v["Version"]) ?? "",
       deprecated: v["@_deprecated"] === "true",
@@ -250,27 +228,14 @@ export class VcdExecutor {
       data = JSON.stringify(req.body.json);
     }
     const url = req.path;
-    this.debug(
-      `> ${req.method} ${url} ${JSON.stringify(redactHeaders(headers))}${data ? " " + redactBody(data) : ""}`,
-    );
-    let res: AxiosResponse<string>;
-    try {
-      res = await this.http.request<string>({ method: req.method, url, headers, data });
-    } catch (e) {
-      throw transportError(e as AxiosError, req.method, url);
-    }
-    const resHeaders = Object.fromEntries(
-      Object.entries(res.headers).map(([k, v]) => [k.toLowerCase(), String(v)]),
-    );
-    const body = typeof res.data === "string" ? res.data : "";
-    this.debug(`< ${res.status} ${req.method} ${url} ${redactBody(body).slice(0, 2000)}`);
-    const parsed = parseBody(body, resHeaders["content-type"] ?? "");
+    const res = await this.http.send({ method: req.method, url, headers, data });
+    const parsed = parseBody(res.body, res.headers["content-type"] ?? "");
     if (res.status >= 200 && res.status < 300)
-      return { status: res.status, headers: resHeaders, text: body, ...parsed };
-    throw httpError(res.status, parsed, body, {
+      return { status: res.status, headers: res.headers, text: res.body, ...parsed };
+    throw httpError(res.status, parsed, res.body, {
       method: req.method,
       url,
-      requestId: resHeaders["x-vmware-vcloud-request-id"],
+      requestId: res.headers["x-vmware-vcloud-request-id"],
     });
   }
 
@@ -290,25 +255,6 @@ function parseBody(body: string, contentType: string): { xml?: XmlNode; json?: u
     // An unparsable body is reported through the status-based error below.
   }
   return {};
-}
-
-function transportError(e: AxiosError, method: string, url: string): ApiError {
-  const code = e.code ?? "";
-  const details = { method, url };
-  if (code === "ECONNABORTED" || code === "ETIMEDOUT" || /timeout/i.test(e.message)) {
-    return new ApiError("TIMEOUT", `vCD did not answer in time: ${e.message}`, details);
-  }
-  if (code === "ECONNRESET" || code === "EPIPE" || /socket hang up/i.test(e.message)) {
-    return new ApiError("CONNECTION_RESET", `vCD closed the connection: ${e.message}`, details);
-  }
-  if (/certificate|self.signed|CERT_/i.test(`${code} ${e.message}`)) {
-    return new ApiError(
-      "UNSUPPORTED",
-      `TLS verification of ${url} failed (${e.message}); set l2stretch:caCert to the CA bundle that signed vCD's certificate`,
-      details,
-    );
-  }
-  return new ApiError("CONNECTION_RESET", `cannot reach vCD: ${e.message}`, details);
 }
 
 function httpError(
@@ -339,12 +285,5 @@ function httpError(
 function classify(status: number, vendorCode: string, message: string): ApiErrorCode {
   if (vendorCode === "BUSY_ENTITY" || BUSY_TEXT.test(message)) return "BUSY_ENTITY";
   if (vendorCode === "DUPLICATE_NAME") return "DUPLICATE_NAME";
-  if (status === 401) return "UNAUTHORIZED";
-  if (status === 403) return "FORBIDDEN";
-  if (status === 404) return "NOT_FOUND";
-  if (status === 406) return "NOT_ACCEPTABLE";
-  if (status === 409) return "CONFLICT";
-  if (status === 408 || status === 504) return "TIMEOUT";
-  if (status >= 500 || status === 429) return "SERVER_ERROR";
-  return "BAD_REQUEST";
+  return codeForStatus(status);
 }

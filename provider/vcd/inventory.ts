@@ -4,12 +4,17 @@ import { isVcdId, uuidOf } from "./ids";
 import { queryRecords } from "./query";
 import type { EdgeGatewayRef, EntityRef } from "./types";
 
+/** A query record whose href carries the id given (any vCD id form), or else whose name is it. */
+function byNameOrId<R extends Record<string, string | undefined>>(all: R[], nameOrId: string): R | undefined {
+  return isVcdId(nameOrId)
+    ? all.find((r) => uuidOf(r["href"]!) === uuidOf(nameOrId))
+    : all.find((r) => r["name"] === nameOrId);
+}
+
 /** Finds VDCs and edge gateways by name or id, with errors that list what does exist. */
 export async function findVdc(exec: VcdExecutor, nameOrId: string): Promise<EntityRef> {
   const all = await queryRecords(exec, "orgVdc");
-  const match = isVcdId(nameOrId)
-    ? all.find((r) => uuidOf(r["href"]!) === uuidOf(nameOrId))
-    : all.find((r) => r["name"] === nameOrId);
+  const match = byNameOrId(all, nameOrId);
   if (!match) {
     throw new ApiError(
       "NOT_FOUND",
@@ -25,9 +30,7 @@ export async function findEdgeGateway(
   nameOrId: string,
 ): Promise<EdgeGatewayRef> {
   const all = await queryRecords(exec, "edgeGateway", { vdc: vdc.href });
-  const match = isVcdId(nameOrId)
-    ? all.find((r) => uuidOf(r["href"]!) === uuidOf(nameOrId))
-    : all.find((r) => r["name"] === nameOrId);
+  const match = byNameOrId(all, nameOrId);
   if (!match) {
     throw new ApiError(
       "NOT_FOUND",

@@ -4,6 +4,7 @@ import type { VcdExecutor } from "./executor";
 import { uuidOf } from "./ids";
 import { ORG_VDC_NETWORK_MIME, orgNetworkFromXml, orgNetworkToXml } from "./networkXml";
 import { queryRecords } from "./query";
+import { document, orgVdcNetworkDoc, taskDoc } from "./responses";
 import { readTask, waitForTask, type WaitOptions } from "./tasks";
 import type { EntityRef, OrgNetwork, OrgNetworkSpec } from "./types";
 import { asArray, type XmlNode } from "./xml";
@@ -17,7 +18,7 @@ import { asArray, type XmlNode } from "./xml";
 export async function getNetwork(exec: VcdExecutor, idOrHref: string): Promise<OrgNetwork | undefined> {
   try {
     const res = await exec.request({ method: "GET", path: `/api/admin/network/${uuidOf(idOrHref)}` });
-    return orgNetworkFromXml(res.xml?.["OrgVdcNetwork"] as XmlNode);
+    return orgNetworkFromXml(document(res, "OrgVdcNetwork", orgVdcNetworkDoc));
   } catch (e) {
     if (isApiError(e, "NOT_FOUND") || isApiError(e, "FORBIDDEN")) return undefined;
     throw e;
@@ -67,7 +68,7 @@ export async function createNetwork(
         body: { xml: orgNetworkToXml(spec), contentType: ORG_VDC_NETWORK_MIME },
         retry: false,
       });
-      return orgNetworkFromXml(res.xml?.["OrgVdcNetwork"] as XmlNode);
+      return orgNetworkFromXml(document(res, "OrgVdcNetwork", orgVdcNetworkDoc));
     },
     exec.retryOptions({ method: "POST", path: "networks" }),
   );
@@ -89,7 +90,7 @@ export async function updateNetwork(
         body: { xml: orgNetworkToXml(spec), contentType: ORG_VDC_NETWORK_MIME },
         retry: false,
       });
-      await waitForTask(exec, readTask(res.xml?.["Task"] as XmlNode).href, wait);
+      await waitForTask(exec, readTask(document(res, "Task", taskDoc)).href, wait);
     },
     exec.retryOptions({ method: "PUT", path: uuid }),
   );
@@ -106,7 +107,7 @@ export async function deleteNetwork(exec: VcdExecutor, uuid: string, wait: WaitO
           path: `/api/admin/network/${uuid}`,
           retry: false,
         });
-        await waitForTask(exec, readTask(res.xml?.["Task"] as XmlNode).href, wait);
+        await waitForTask(exec, readTask(document(res, "Task", taskDoc)).href, wait);
       } catch (e) {
         if (isApiError(e, "NOT_FOUND")) return;
         throw e;
@@ -119,8 +120,8 @@ export async function deleteNetwork(exec: VcdExecutor, uuid: string, wait: WaitO
 /** A freshly created network carries its create task inside; wait for every running one. */
 async function waitForEntityTasks(exec: VcdExecutor, href: string, wait: WaitOptions): Promise<void> {
   const res = await exec.request({ method: "GET", path: href });
-  const node = res.xml?.["OrgVdcNetwork"] as XmlNode | undefined;
-  const tasks = asArray((node?.["Tasks"] as XmlNode | undefined)?.["Task"] as XmlNode[]).map(readTask);
+  const node = document(res, "OrgVdcNetwork", orgVdcNetworkDoc);
+  const tasks = asArray((node["Tasks"] as XmlNode | undefined)?.["Task"] as XmlNode[]).map(readTask);
   for (const t of tasks) {
     if (t.status !== "success") await waitForTask(exec, t.href, wait);
   }

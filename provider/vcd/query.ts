@@ -1,4 +1,5 @@
 import type { VcdExecutor } from "./executor";
+import { document, queryRecordsDoc } from "./responses";
 import { asArray, type XmlNode } from "./xml";
 
 /**
@@ -37,7 +38,7 @@ export async function queryRecords(
     `/api/query?type=${type}&format=records&page=1&pageSize=${pageSize}${filter}`;
   while (next) {
     const res = await exec.request({ method: "GET", path: next });
-    const root = (res.xml?.["QueryResultRecords"] ?? {}) as XmlNode;
+    const root = document(res, "QueryResultRecords", queryRecordsDoc);
     for (const rec of asArray(root[element] as XmlNode[])) {
       out.push(
         Object.fromEntries(

@@ -1,5 +1,6 @@
 import { ApiError } from "../common/errors";
 import type { VcdExecutor } from "./executor";
+import { document, taskDoc } from "./responses";
 import { text, type XmlNode } from "./xml";
 
 /**
@@ -46,8 +47,7 @@ export async function waitForTask(
   let delay = 100;
   for (;;) {
     const res = await exec.request({ method: "GET", path: href });
-    const node = res.xml?.["Task"] as XmlNode | undefined;
-    if (!node) throw new ApiError("INVALID_RESPONSE", `GET ${href} did not return a Task`);
+    const node = document(res, "Task", taskDoc);
     const task = readTask(node);
     options.onProgress?.(task);
     if (task.status === "success") return task;

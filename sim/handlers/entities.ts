@@ -4,6 +4,7 @@ import { urn } from "../core/ids";
 import { edgeTree, orgTree, vdcTree } from "../render/entities";
 import { href, MEDIA } from "../render/hrefs";
 import { requireSession, xmlReply } from "../http/respond";
+import { vcdRoute } from "../http/router";
 import type { Ctx, Reply, Route } from "../http/types";
 
 function orgList(ctx: Ctx): Reply {
@@ -27,13 +28,7 @@ function orgList(ctx: Ctx): Reply {
   );
 }
 
-const get = (pattern: string, handler: (ctx: Ctx) => Reply): Route => ({
-  method: "GET",
-  pattern,
-  versioned: true,
-  auth: true,
-  handler,
-});
+const get = (pattern: string, handler: (ctx: Ctx) => Reply): Route => vcdRoute("GET", pattern, handler);
 
 export const entityRoutes: Route[] = [
   get("/api/org", orgList),

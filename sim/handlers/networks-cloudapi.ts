@@ -11,6 +11,7 @@ import type { Network, NetworkSpec } from "../core/world";
 import { href } from "../render/hrefs";
 import { networkJson } from "../render/network";
 import { emptyReply, jsonReply, requireSession } from "../http/respond";
+import { vcdRoute } from "../http/router";
 import type { Ctx, Reply, Route } from "../http/types";
 
 const ref = z.object({ id: z.string(), name: z.string().nullish() }).passthrough();
@@ -195,18 +196,10 @@ function remove(ctx: Ctx): Reply {
   return emptyReply(202, taskLocation(ctx, task.id));
 }
 
-const r = (method: Route["method"], pattern: string, handler: Route["handler"]): Route => ({
-  method,
-  pattern,
-  versioned: true,
-  auth: true,
-  handler,
-});
-
 export const networkCloudRoutes: Route[] = [
-  r("GET", "/cloudapi/1.0.0/orgVdcNetworks", list),
-  r("POST", "/cloudapi/1.0.0/orgVdcNetworks", create),
-  r("GET", "/cloudapi/1.0.0/orgVdcNetworks/:id", read),
-  r("PUT", "/cloudapi/1.0.0/orgVdcNetworks/:id", update),
-  r("DELETE", "/cloudapi/1.0.0/orgVdcNetworks/:id", remove),
+  vcdRoute("GET", "/cloudapi/1.0.0/orgVdcNetworks", list),
+  vcdRoute("POST", "/cloudapi/1.0.0/orgVdcNetworks", create),
+  vcdRoute("GET", "/cloudapi/1.0.0/orgVdcNetworks/:id", read),
+  vcdRoute("PUT", "/cloudapi/1.0.0/orgVdcNetworks/:id", update),
+  vcdRoute("DELETE", "/cloudapi/1.0.0/orgVdcNetworks/:id", remove),
 ];

@@ -7,6 +7,7 @@ import { networkTree } from "../render/network";
 import { taskTree } from "../render/task";
 import { parseNetworkBody } from "../xml/network-body";
 import { requireSession, xmlReply } from "../http/respond";
+import { vcdRoute } from "../http/router";
 import type { Ctx, Reply, Route } from "../http/types";
 
 function requireNetworkContentType(ctx: Ctx): void {
@@ -49,18 +50,10 @@ function remove(ctx: Ctx): Reply {
   return xmlReply(ctx, 202, "Task", taskTree(ctx.core, task), "task");
 }
 
-const r = (method: Route["method"], pattern: string, handler: Route["handler"]): Route => ({
-  method,
-  pattern,
-  versioned: true,
-  auth: true,
-  handler,
-});
-
 export const networkXmlRoutes: Route[] = [
-  r("POST", "/api/admin/vdc/:id/networks", create),
-  r("GET", "/api/network/:id", read),
-  r("GET", "/api/admin/network/:id", read),
-  r("PUT", "/api/admin/network/:id", update),
-  r("DELETE", "/api/admin/network/:id", remove),
+  vcdRoute("POST", "/api/admin/vdc/:id/networks", create),
+  vcdRoute("GET", "/api/network/:id", read),
+  vcdRoute("GET", "/api/admin/network/:id", read),
+  vcdRoute("PUT", "/api/admin/network/:id", update),
+  vcdRoute("DELETE", "/api/admin/network/:id", remove),
 ];

@@ -25,6 +25,11 @@ function matchPattern(pattern: string, path: string): Record<string, string> | u
   return params;
 }
 
+/** A vCD API route: needs a versioned Accept header and a vCD session. */
+export function vcdRoute(method: Route["method"], pattern: string, handler: Route["handler"]): Route {
+  return { method, pattern, versioned: true, auth: true, handler };
+}
+
 export class Router {
   private readonly routes: Route[] = [];
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSimulator } from "../../sim";
 import { main, parseCliArgs, UsageError } from "../../sim/cli";
-import { NETWORK_MEDIA, networkBody, SimClient } from "../support/sim-client";
+import { cloudEdge, NETWORK_MEDIA, networkBody, SimClient } from "../support/sim-client";
 import { child, children } from "../../sim/xml/xml";
 
 let dir: string;
@@ -12,23 +12,13 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function firstEdge(c: SimClient) {
-  const q = await c.request("GET", "/api/query?type=edgeGateway&format=records&filter=name==edge-cloud-1");
-  const rec = children(q.xml, "EdgeGatewayRecord")[0]!;
-  return {
-    href: rec.attrs["href"]!,
-    uuid: rec.attrs["href"]!.split("/").pop()!,
-    vdcUuid: rec.attrs["vdc"]!.split("/").pop()!,
-  };
-}
-
 describe("sim: fault injection", () => {
   it("errorRate=1 answers 503 and applies nothing; /_sim stays reachable; resetRate=1 drops the connection", async () => {
     const sim = await startSimulator({ port: 0, taskMs: 10, faultSeed: 1 });
     try {
       const c = new SimClient(sim.url);
       await c.login("alice", "acme", "Alice-Secret-1");
-      const edge = await firstEdge(c);
+      const edge = await cloudEdge(c);
       const res = await fetch(`${sim.url}/_sim/faults`, {
         method: "POST",
         body: JSON.stringify({ errorRate: 1 }),
@@ -98,7 +88,7 @@ describe("sim: persistence and 9.0.0.0 mode", () => {
     try {
       const c = new SimClient(sim1.url);
       await c.login("alice", "acme", "Alice-Secret-1");
-      const edge = await firstEdge(c);
+      const edge = await cloudEdge(c);
       edgeUuid = edge.uuid;
       const r = await c.request("POST", `/api/admin/vdc/${edge.vdcUuid}/networks`, {
         body: networkBody({ name: "persisted", edgeHref: edge.href }),
@@ -147,7 +137,7 @@ describe("sim: persistence and 9.0.0.0 mode", () => {
     try {
       const c = new SimClient(sim1.url);
       await c.login("alice", "acme", "Alice-Secret-1");
-      const edge = await firstEdge(c);
+      const edge = await cloudEdge(c);
       const r = await c.request("POST", `/api/admin/vdc/${edge.vdcUuid}/networks`, {
         body: networkBody({ name: "in-flight", edgeHref: edge.href }),
         contentType: NETWORK_MEDIA,

@@ -6,7 +6,14 @@ import { join } from "node:path";
 import { startSimulator, type RunningSim } from "../../sim";
 import { main } from "../../sim/cli";
 import { buildXml, child, children, type XmlTree, type XNode } from "../../sim/xml/xml";
-import { NETWORK_MEDIA, networkBody, NsxSimClient, SimClient, waitJob } from "../support/sim-client";
+import {
+  cloudEdge,
+  NETWORK_MEDIA,
+  networkBody,
+  NsxSimClient,
+  SimClient,
+  waitJob,
+} from "../support/sim-client";
 
 const text = (n: XNode | undefined, name: string) => child(n, name)?.text;
 const xml = "application/xml";
@@ -110,16 +117,6 @@ const onpremTrunk = (tunnelIds: number[]) =>
       })),
     },
   });
-
-async function cloudEdge(c: SimClient) {
-  const q = await c.request("GET", "/api/query?type=edgeGateway&format=records&filter=name==edge-cloud-1");
-  const rec = children(q.xml, "EdgeGatewayRecord")[0]!;
-  return {
-    href: rec.attrs["href"]!,
-    uuid: rec.attrs["href"]!.split("/").pop()!,
-    vdcUuid: rec.attrs["vdc"]!.split("/").pop()!,
-  };
-}
 
 function siteStats(r: { xml: XNode | undefined }) {
   const s = child(child(r.xml, "siteStats"), "l2vpnStats");

@@ -2,7 +2,14 @@
 // NSX Manager direct (/api/4.0, basic auth) and the vCD proxy (/network, vCD session).
 import { startSimulator, type RunningSim } from "../../sim";
 import { buildXml, child, children, type XmlTree, type XNode } from "../../sim/xml/xml";
-import { NETWORK_MEDIA, networkBody, NsxSimClient, SimClient, waitJob } from "../support/sim-client";
+import {
+  cloudEdge,
+  NETWORK_MEDIA,
+  networkBody,
+  NsxSimClient,
+  SimClient,
+  waitJob,
+} from "../support/sim-client";
 
 const text = (n: XNode | undefined, name: string) => child(n, name)?.text;
 const nsxError = (n: XNode | undefined) => ({ details: text(n, "details"), errorCode: text(n, "errorCode") });
@@ -39,16 +46,6 @@ function trunkXml(subs: XmlTree[], portgroupId = "dvportgroup-300", extra: XmlTr
     subInterfaces: { subInterface: subs },
     ...extra,
   });
-}
-
-async function cloudEdge(c: SimClient): Promise<{ uuid: string; href: string; vdcUuid: string }> {
-  const q = await c.request("GET", "/api/query?type=edgeGateway&format=records&filter=name==edge-cloud-1");
-  const rec = children(q.xml, "EdgeGatewayRecord")[0]!;
-  return {
-    href: rec.attrs["href"]!,
-    uuid: rec.attrs["href"]!.split("/").pop()!,
-    vdcUuid: rec.attrs["vdc"]!.split("/").pop()!,
-  };
 }
 
 const stats = async (sim: RunningSim) => sim.stats();

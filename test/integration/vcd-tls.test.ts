@@ -4,6 +4,7 @@ import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { selfSignedCertArgv } from "../../gateway/agent/tls";
 import { VcdExecutor } from "../../provider/vcd/executor";
 
 /** TLS is verified by default; a CA bundle makes a private CA's certificate acceptable. */
@@ -16,29 +17,14 @@ describe("vCD client TLS", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "l2s-tls-"));
     const key = path.join(dir, "key.pem");
     const crt = path.join(dir, "cert.pem");
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=vcd.test",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1",
-        "-keyout",
-        key,
-        "-out",
-        crt,
-      ],
-      { stdio: "ignore" },
-    );
+    const [openssl, ...args] = selfSignedCertArgv({
+      commonName: "vcd.test",
+      days: 1,
+      subjectAltName: "IP:127.0.0.1",
+      keyFile: key,
+      certFile: crt,
+    });
+    execFileSync(openssl!, args, { stdio: "ignore" });
     cert = readFileSync(crt, "utf8");
     server = https.createServer({ key: readFileSync(key), cert }, (req, res) => {
       if (req.url === "/api/versions") {

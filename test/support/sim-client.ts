@@ -1,6 +1,6 @@
 // A deliberately small fetch-based client for the simulator's own tests (test-only, hence here).
 // It is NOT the product's vCD client (provider/vcd); it only speaks enough to drive the sim.
-import { buildXml, child, parseXml, VCLOUD_NS, type XNode } from "../../sim/xml/xml";
+import { buildXml, child, children, parseXml, VCLOUD_NS, type XNode } from "../../sim/xml/xml";
 
 export interface SimResponse {
   status: number;
@@ -154,6 +154,17 @@ export class NsxSimClient {
       json: undefined,
     };
   }
+}
+
+/** The seeded cloud edge (edge-cloud-1) as the edgeGateway query lists it. */
+export async function cloudEdge(c: SimClient): Promise<{ href: string; uuid: string; vdcUuid: string }> {
+  const q = await c.request("GET", "/api/query?type=edgeGateway&format=records&filter=name==edge-cloud-1");
+  const rec = children(q.xml, "EdgeGatewayRecord")[0]!;
+  return {
+    href: rec.attrs["href"]!,
+    uuid: rec.attrs["href"]!.split("/").pop()!,
+    vdcUuid: rec.attrs["vdc"]!.split("/").pop()!,
+  };
 }
 
 /** Polls an edge job until SUCCESS / COMPLETED / FAILED; returns the final <edgeJob>. */

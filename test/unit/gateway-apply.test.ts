@@ -8,6 +8,7 @@ import { charonPaths } from "../../gateway/agent/render";
 import { GatewayConfigSchema } from "../../gateway/agent/schema";
 import { tokenMatches } from "../../gateway/agent/api";
 import { renderMetrics } from "../../gateway/agent/metrics";
+import { gatewayDoc } from "../support/gateway-config";
 
 /** Pretends to be a gateway whose links are whatever the recorded `ip link add/del` made them. */
 class FakeExecutor implements Executor {
@@ -76,23 +77,7 @@ class FakeCharon extends Charon {
   }
 }
 
-const base = {
-  apiVersion: "l2stretch.gateway/v1",
-  identity: { name: "gwA", site: "a" },
-  underlay: {
-    localAddress: "203.0.113.1",
-    peerAddress: "198.51.100.2",
-    vtepLocal: "192.0.2.1",
-    vtepPeer: "192.0.2.2",
-  },
-  transport: {
-    type: "ipsec",
-    localId: "gwA",
-    peerId: "gwB",
-    auth: { method: "psk", psk: "0123456789abcdef0123456789abcdef" },
-  },
-  networks: [{ name: "blue", vni: 100, attachment: { type: "interface", interface: "eth1" } }],
-};
+const base = gatewayDoc({ localId: "gwA", peerId: "gwB" });
 
 describe("applier", () => {
   let dir: string;

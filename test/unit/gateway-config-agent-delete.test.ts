@@ -8,23 +8,15 @@ import type { LiveLink, LiveState } from "../../gateway/agent/live";
 import { charonPaths } from "../../gateway/agent/render";
 import { GatewayConfigSchema } from "../../gateway/agent/schema";
 import { teardownPlan } from "../../gateway/agent/teardown";
+import { gatewayDoc, onInterface, onVlan } from "../support/gateway-config";
 
 /** DELETE /v1/config in the agent: the teardown order and the agent forgetting its config. */
-const cfg = GatewayConfigSchema.parse({
-  apiVersion: "l2stretch.gateway/v1",
-  identity: { name: "gwA", site: "a" },
-  underlay: {
-    localAddress: "203.0.113.1",
-    peerAddress: "198.51.100.2",
-    vtepLocal: "192.0.2.1",
-    vtepPeer: "192.0.2.2",
-  },
-  transport: { type: "ipsec", localId: "a", peerId: "b", auth: { method: "psk", psk: "k".repeat(32) } },
-  networks: [
-    { name: "blue", vni: 100, attachment: { type: "interface", interface: "eth1" } },
-    { name: "red", vni: 300, attachment: { type: "vlan", trunk: "eth3", vlanId: 30 } },
-  ],
-});
+const cfg = GatewayConfigSchema.parse(
+  gatewayDoc({
+    psk: "k".repeat(32),
+    networks: [onInterface("blue", 100, "eth1"), onVlan("red", 300, "eth3", 30)],
+  }),
+);
 
 const link = (name: string, kind: string | undefined, master?: string): LiveLink => ({
   name,

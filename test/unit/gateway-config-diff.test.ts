@@ -1,43 +1,21 @@
 import { createHash } from "node:crypto";
 import { gatewayConfigHandler, liveInputs } from "../../provider/handlers/gatewayConfig";
-import { splitSecrets, validateGatewayConfig } from "../../provider/schemas/gatewayConfig";
+import { validateGatewayConfig } from "../../provider/schemas/gatewayConfig";
 import type { AgentStatus } from "../../provider/gateway/types";
+import { gatewayDoc, onInterface, resourceInputs } from "../support/gateway-config";
 
 /** Which changes update in place, which replace, and how the agent's live view maps back. */
 const PSK = "q".repeat(40);
 const FP = "AA:".repeat(31) + "AA";
 
-const doc = () => ({
-  apiVersion: "l2stretch.gateway/v1",
-  identity: { name: "gwA", site: "a" },
-  underlay: {
-    localAddress: "203.0.113.1",
-    peerAddress: "198.51.100.2",
-    vtepLocal: "192.0.2.1",
-    vtepPeer: "192.0.2.2",
-  },
-  transport: { type: "ipsec", localId: "a", peerId: "b", auth: { method: "psk", psk: PSK } },
-  networks: [
-    { name: "blue", vni: 100, attachment: { type: "interface", interface: "eth1" } },
-    { name: "green", vni: 200, attachment: { type: "interface", interface: "eth2" } },
-  ],
-});
+const doc = () =>
+  gatewayDoc({ psk: PSK, networks: [onInterface("blue", 100, "eth1"), onInterface("green", 200, "eth2")] });
 
 function inputs(
   mutate: (d: ReturnType<typeof doc>) => void = () => undefined,
   extra: Record<string, unknown> = {},
 ) {
-  const d = doc();
-  mutate(d);
-  const { config, credentials } = splitSecrets(d);
-  const raw = {
-    endpoint: "https://10.0.0.5:8443",
-    token: "t".repeat(20),
-    fingerprint: FP,
-    config,
-    credentials,
-    ...extra,
-  };
+  const raw = resourceInputs(doc(), mutate, { endpoint: "https://10.0.0.5:8443", fingerprint: FP }, extra);
   const v = validateGatewayConfig(raw).value;
   if (!v) throw new Error("test inputs must be valid");
   return v as unknown as Record<string, unknown>;

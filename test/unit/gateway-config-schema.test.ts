@@ -1,39 +1,19 @@
 import { UNKNOWN } from "../../provider/common/check";
 import { joinSecrets, splitSecrets, validateGatewayConfig } from "../../provider/schemas/gatewayConfig";
 import { gatewayConfigHandler } from "../../provider/handlers/gatewayConfig";
+import { gatewayDoc, resourceInputs } from "../support/gateway-config";
 
 const PSK = "p".repeat(40);
 const FP = Array.from({ length: 32 }, (_, i) => (i + 16).toString(16).toUpperCase()).join(":");
 
-const doc = () => ({
-  apiVersion: "l2stretch.gateway/v1",
-  identity: { name: "gwA", site: "a" },
-  underlay: {
-    localAddress: "203.0.113.1",
-    peerAddress: "198.51.100.2",
-    vtepLocal: "192.0.2.1",
-    vtepPeer: "192.0.2.2",
-  },
-  transport: { type: "ipsec", localId: "a", peerId: "b", auth: { method: "psk", psk: PSK } },
-  networks: [{ name: "blue", vni: 100, attachment: { type: "interface", interface: "eth1" } }],
-});
+const doc = () => gatewayDoc({ psk: PSK });
 
 /** Resource inputs as the SDK sends them: the PSK split out into credentials. */
 function inputs(
   mutate: (d: ReturnType<typeof doc>) => void = () => undefined,
   extra: Record<string, unknown> = {},
 ) {
-  const d = doc();
-  mutate(d);
-  const { config, credentials } = splitSecrets(d);
-  return {
-    endpoint: "https://127.0.0.1:8443",
-    token: "t".repeat(20),
-    fingerprint: FP,
-    config,
-    credentials,
-    ...extra,
-  };
+  return resourceInputs(doc(), mutate, { endpoint: "https://127.0.0.1:8443", fingerprint: FP }, extra);
 }
 
 const props = (r: ReturnType<typeof validateGatewayConfig>) =>

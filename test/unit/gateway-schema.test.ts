@@ -7,34 +7,16 @@ import {
   isIPv6,
   sitePortName,
 } from "../../gateway/agent/schema";
+import { gatewayDoc, sampleNetworks } from "../support/gateway-config";
 
 export function sampleConfig(): GatewayConfigInput {
-  return {
-    apiVersion: "l2stretch.gateway/v1",
-    identity: { name: "gwA", site: "site-a" },
-    underlay: {
-      localAddress: "203.0.113.1",
-      peerAddress: "198.51.100.2",
-      mtu: 1500,
-      vtepLocal: "192.0.2.1",
-      vtepPeer: "192.0.2.2",
-    },
-    transport: {
-      type: "ipsec",
-      localId: "gwA.example.net",
-      peerId: "gwB.example.net",
-      auth: { method: "psk", psk: "0123456789abcdef0123456789abcdef" },
-    },
-    networks: [
-      {
-        name: "blue",
-        vni: 100,
-        attachment: { type: "interface", interface: "eth1" },
-        gatewayIp: "192.168.10.1",
-      },
-      { name: "green", vni: 200, attachment: { type: "vlan", trunk: "eth2", vlanId: 20 } },
-    ],
-  };
+  return gatewayDoc({
+    site: "site-a",
+    mtu: 1500,
+    localId: "gwA.example.net",
+    peerId: "gwB.example.net",
+    networks: sampleNetworks(),
+  });
 }
 
 function issuePaths(input: unknown): string[] {

@@ -1,4 +1,5 @@
 import { orgNetworkFromXml, orgNetworkToXml } from "../../provider/vcd/networkXml";
+import { document, edgeInterfacesDoc, orgVdcNetworkDoc, taskDoc } from "../../provider/vcd/responses";
 import { parseXml, type XmlNode } from "../../provider/vcd/xml";
 
 const spec = {
@@ -91,5 +92,36 @@ describe("OrgVdcNetwork XML", () => {
       shared: false,
       status: 1,
     });
+  });
+});
+
+describe("vCD response validation", () => {
+  it("names the element that is not as documented", () => {
+    const xml = parseXml('<Task href="https://vcd/api/task/1" status="exploded"/>');
+    expect(() => document({ xml }, "Task", taskDoc)).toThrow(
+      /<Task> document is not as documented at @status/,
+    );
+  });
+
+  it("rejects a network without an IP scope and a sub-interface index that is not a number", () => {
+    const net = parseXml(
+      '<OrgVdcNetwork href="h" name="n"><Configuration><IpScopes/></Configuration></OrgVdcNetwork>',
+    );
+    expect(() => document({ xml: net }, "OrgVdcNetwork", orgVdcNetworkDoc)).toThrow(
+      /at Configuration\/IpScopes: Expected object/,
+    );
+    const edge = parseXml(
+      "<edgeInterfaces><edgeInterface><name>a</name><type>subinterface</type><index>ten</index></edgeInterface></edgeInterfaces>",
+    );
+    expect(() => document({ xml: edge }, "edgeInterfaces", edgeInterfacesDoc)).toThrow(
+      /edgeInterface\/0\/index: must be a whole number/,
+    );
+  });
+
+  it("reads an empty document as empty and a missing one as an error", () => {
+    expect(document({ xml: parseXml("<edgeInterfaces/>") }, "edgeInterfaces", edgeInterfacesDoc)).toEqual({});
+    expect(() => document({ xml: parseXml("<Other/>") }, "Task", taskDoc)).toThrow(
+      /without the expected <Task> document/,
+    );
   });
 });

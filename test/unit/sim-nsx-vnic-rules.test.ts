@@ -12,7 +12,8 @@ import {
 import { validateVnics } from "../../sim/core/nsx/vnic-rules";
 import { newEdge } from "../../sim/core/seed";
 import { attachNetwork, trunkOf } from "../../sim/core/vnics";
-import type { Edge, Network } from "../../sim/core/world";
+import type { Edge } from "../../sim/core/world";
+import { simNetwork } from "../support/sim-fixtures";
 
 const names = (id: string) => `net(${id})`;
 
@@ -205,25 +206,14 @@ describe("sim NSX vnic rules", () => {
 
 describe("sim NSX vnic operations and vCD ownership", () => {
   let pg = 500;
-  const net: Network = {
+  const net = simNetwork({
     id: "11111111-2222-3333-4444-555555555555",
     name: "stretched",
     vdcId: "vdc-1",
     edgeId: "uuid-1",
     status: 1,
-    revision: 1,
-    description: "",
     gateway: "10.50.0.1",
-    prefixLength: 24,
-    dns1: "",
-    dns2: "",
-    dnsSuffix: "",
-    ipRanges: [],
-    isShared: false,
-    guestVlanAllowed: false,
-    retainNetInfo: false,
-    interfaceType: "subinterface",
-  };
+  });
   function vcdEdge(): Edge {
     const e = edge();
     attachNetwork(e, net, () => `dvportgroup-${pg++}`);

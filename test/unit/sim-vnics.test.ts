@@ -3,6 +3,7 @@ import { validateSpec } from "../../sim/core/networks";
 import { maskToPrefix, prefixToMask } from "../../sim/core/netmath";
 import { attachNetwork, detachNetwork, firstFreeTunnelId, trunkOf } from "../../sim/core/vnics";
 import type { Edge, Network } from "../../sim/core/world";
+import { simNetwork } from "../support/sim-fixtures";
 
 function edge(): Edge {
   return {
@@ -35,25 +36,15 @@ function edge(): Edge {
 let n = 0;
 function net(kind: Network["interfaceType"] = "subinterface"): Network {
   n++;
-  return {
+  return simNetwork({
     id: `net-${n}`,
     name: `net-${n}`,
     vdcId: "vdc-uuid",
     edgeId: "e1",
     status: 0,
-    revision: 1,
-    description: "",
     gateway: `10.${n}.0.1`,
-    prefixLength: 24,
-    dns1: "",
-    dns2: "",
-    dnsSuffix: "",
-    ipRanges: [],
-    isShared: false,
-    guestVlanAllowed: false,
-    retainNetInfo: false,
     interfaceType: kind,
-  };
+  });
 }
 
 describe("sim vnic / sub-interface allocation", () => {
