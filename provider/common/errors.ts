@@ -16,6 +16,8 @@ export type ApiErrorCode =
   | "TIMEOUT"
   | "CONNECTION_RESET"
   | "INVALID_RESPONSE"
+  /** A body that is not a complete document (cut off in transit): read again, never write from it. */
+  | "MALFORMED_RESPONSE"
   | "TASK_FAILED"
   | "UNSUPPORTED";
 
@@ -25,6 +27,7 @@ const RETRYABLE: ReadonlySet<ApiErrorCode> = new Set([
   "SERVER_ERROR",
   "TIMEOUT",
   "CONNECTION_RESET",
+  "MALFORMED_RESPONSE",
 ]);
 
 export interface ApiErrorDetails {

@@ -3,6 +3,7 @@ import { ApiError, type ApiErrorCode } from "../common/errors";
 import { codeForStatus, HttpClient, loggedRetry, type Peer } from "../common/http";
 import { withRetry, type RetryOptions } from "../common/retry";
 import { parseXml, text, type XmlNode } from "../vcd/xml";
+import { xmlProblem } from "../vcd/xmlDoc";
 import { classifyNsxMessage } from "./errors";
 
 /**
@@ -85,9 +86,17 @@ export class NsxExecutor {
     if (req.xml !== undefined) headers["Content-Type"] = "application/xml";
     const url = req.path;
     const res = await this.http.send({ method: req.method, url, headers, data: req.xml });
-    const xml = parseMaybe(res.body);
-    if (res.status >= 200 && res.status < 300)
+    const { xml, problem } = parseMaybe(res.body, res.headers["content-type"] ?? "");
+    if (res.status >= 200 && res.status < 300) {
+      if (problem) {
+        throw new ApiError(
+          "MALFORMED_RESPONSE",
+          `NSX's ${res.status} answer is not a complete XML document (${problem}); it was probably cut off in transit`,
+          { method: req.method, url, status: res.status },
+        );
+      }
       return { status: res.status, headers: res.headers, text: res.body, xml };
+    }
     throw nsxHttpError(res.status, xml, res.body, { method: req.method, url });
   }
 
@@ -96,14 +105,16 @@ export class NsxExecutor {
   }
 }
 
-function parseMaybe(body: string): XmlNode | undefined {
-  if (!body.trimStart().startsWith("<")) return undefined;
-  try {
-    return parseXml(body);
-  } catch {
-    // An unparsable body is reported through the status-based error.
-    return undefined;
-  }
+/**
+ * The parsed body, or why it is not a complete XML document (validated first: the lenient
+ * parser would read a truncated `<vnics>` as a shorter list). `send` turns a problem in a
+ * 2xx answer into a retryable MALFORMED_RESPONSE; for an error status the status decides.
+ */
+function parseMaybe(body: string, contentType: string): { xml?: XmlNode; problem?: string } {
+  const trimmed = body.trimStart();
+  if (!trimmed || !(trimmed.startsWith("<") || contentType.includes("xml"))) return {};
+  const problem = xmlProblem(body);
+  return problem ? { problem } : { xml: parseXml(body) };
 }
 
 /** Maps an NSX `<error>` body (or a vCD-style `<Error>` from a fronting proxy) to a typed error. */

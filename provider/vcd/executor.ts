@@ -4,6 +4,7 @@ import { codeForStatus, HttpClient, loggedRetry, type Peer } from "../common/htt
 import { withRetry, type RetryOptions } from "../common/retry";
 import { document, supportedVersionsDoc } from "./responses";
 import { parseXml, text, type XmlNode } from "./xml";
+import { xmlProblem } from "./xmlDoc";
 
 /**
  * The one place that talks HTTP to vCD: API version negotiation, login and re-login on
@@ -229,9 +230,22 @@ export class VcdExecutor {
     }
     const url = req.path;
     const res = await this.http.send({ method: req.method, url, headers, data });
-    const parsed = parseBody(res.body, res.headers["content-type"] ?? "");
-    if (res.status >= 200 && res.status < 300)
+    const { problem, ...parsed } = parseBody(res.body, res.headers["content-type"] ?? "");
+    if (res.status >= 200 && res.status < 300) {
+      if (problem) {
+        throw new ApiError(
+          "MALFORMED_RESPONSE",
+          `vCD's ${res.status} answer is not a complete document (${problem}); it was probably cut off in transit`,
+          {
+            method: req.method,
+            url,
+            status: res.status,
+            requestId: res.headers["x-vmware-vcloud-request-id"],
+          },
+        );
+      }
       return { status: res.status, headers: res.headers, text: res.body, ...parsed };
+    }
     throw httpError(res.status, parsed, res.body, {
       method: req.method,
       url,
@@ -244,15 +258,25 @@ export class VcdExecutor {
   }
 }
 
-function parseBody(body: string, contentType: string): { xml?: XmlNode; json?: unknown } {
+/**
+ * The parsed body, or the reason it is not a complete document. fast-xml-parser's parser is
+ * lenient (a body cut off after `</vnic>` reads as a shorter list), so XML is validated
+ * first; an incomplete 2xx body becomes a retryable MALFORMED_RESPONSE in `send`, while for
+ * an error status the status alone decides.
+ */
+function parseBody(body: string, contentType: string): { xml?: XmlNode; json?: unknown; problem?: string } {
   const trimmed = body.trimStart();
   if (!trimmed) return {};
-  try {
-    if (contentType.includes("json") || trimmed.startsWith("{") || trimmed.startsWith("["))
+  if (contentType.includes("json") || trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    try {
       return { json: JSON.parse(body) };
-    if (trimmed.startsWith("<")) return { xml: parseXml(body) };
-  } catch {
-    // An unparsable body is reported through the status-based error below.
+    } catch (e) {
+      return { problem: (e as Error).message };
+    }
+  }
+  if (trimmed.startsWith("<") || contentType.includes("xml")) {
+    const problem = xmlProblem(body);
+    return problem ? { problem } : { xml: parseXml(body) };
   }
   return {};
 }
