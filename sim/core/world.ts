@@ -1,6 +1,21 @@
 // The simulated world: everything that must survive a restart of the simulator lives here and is
 // plain JSON (no Maps, no class instances) so the state file is a direct dump of this object.
 
+/**
+ * An element the simulator stores without interpreting it (vCD's VCloudExtension, NSX's
+ * macAddress or shaping policies, fields of newer releases): kept as written and returned by
+ * GET, the way the real servers keep settings this simulator does not model. Plain JSON (the
+ * parsed form of sim/xml/xml.ts) so it survives the state file.
+ */
+export interface OpaqueElement {
+  name: string;
+  /** Namespace URI, when the element has one. */
+  ns?: string;
+  attrs: Record<string, string>;
+  children: OpaqueElement[];
+  text: string;
+}
+
 export interface User {
   id: string;
   name: string;
@@ -46,6 +61,8 @@ export interface SubInterface {
   networkId?: string;
   /** NSX allows one address group per sub-interface; absent = no address. */
   addressGroup?: AddressGroup;
+  /** Elements of the sub-interface the simulator does not interpret. */
+  extras?: OpaqueElement[];
 }
 
 export type VnicType = "uplink" | "internal" | "trunk";
@@ -68,6 +85,8 @@ export interface Vnic {
   /** Set on the one trunk vCD builds for subinterface Org VDC networks. */
   vcdTrunk?: boolean;
   subInterfaces: SubInterface[];
+  /** macAddress, fenceParameter, shaping policies, … as last written through NSX. */
+  extras?: OpaqueElement[];
 }
 
 export interface Edge {
@@ -102,6 +121,7 @@ export interface L2VpnPeerSite {
   vnics: number[];
   egressGateways: string[];
   enabled: boolean;
+  extras?: OpaqueElement[];
 }
 
 export interface L2VpnServer {
@@ -111,6 +131,8 @@ export interface L2VpnServer {
   /** Bare truststore id (certificate-N); absent = the edge's built-in self-signed one. */
   serverCertificate?: string;
   peerSites: L2VpnPeerSite[];
+  /** Elements of `<configuration>` the simulator does not interpret. */
+  extras?: OpaqueElement[];
 }
 
 export interface L2VpnProxy {
@@ -130,6 +152,8 @@ export interface L2VpnClient {
   egressGateways: string[];
   user: L2VpnUser;
   proxy?: L2VpnProxy;
+  /** Elements of `<configuration>` the simulator does not interpret. */
+  extras?: OpaqueElement[];
 }
 
 /** An edge is either an L2VPN server or a client (exactly one of the two is set). */
@@ -138,6 +162,8 @@ export interface L2Vpn {
   logging: { enable: boolean; logLevel: string };
   server?: L2VpnServer;
   client?: L2VpnClient;
+  /** Elements of `<l2Vpn>` the simulator does not interpret. */
+  extras?: OpaqueElement[];
 }
 
 export interface IpRange {
@@ -162,6 +188,11 @@ export interface NetworkSpec {
   guestVlanAllowed: boolean;
   retainNetInfo: boolean;
   interfaceType: InterfaceType;
+  /**
+   * VCloudExtension elements as last written through the XML API (a PUT without them removes
+   * them); absent from CloudAPI writes, which leave them alone.
+   */
+  vcloudExtensions?: OpaqueElement[];
 }
 
 export interface Network extends NetworkSpec {

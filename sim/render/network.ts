@@ -5,7 +5,9 @@ import { prefixToMask } from "../core/netmath";
 import type { SimCore } from "../core/sim-core";
 import type { Network } from "../core/world";
 import type { XmlTree } from "../xml/xml";
+import { VCLOUD_NS } from "../xml/xml";
 import { href, MEDIA } from "./hrefs";
+import { opaqueTrees } from "./opaque";
 import { taskTree } from "./task";
 
 export function runningTasksOf(core: SimCore, ownerId: string) {
@@ -21,6 +23,7 @@ export function networkTree(core: SimCore, n: Network): XmlTree {
     "@_name": n.name,
     "@_status": n.status,
     "@_type": MEDIA.network,
+    ...opaqueTrees(n.vcloudExtensions, VCLOUD_NS),
     Link: [
       { "@_rel": "up", "@_href": href.vdc(b, n.vdcId), "@_type": MEDIA.vdc },
       { "@_rel": "edit", "@_href": href.adminNetwork(b, n.id), "@_type": MEDIA.network },

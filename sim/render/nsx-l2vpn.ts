@@ -3,6 +3,7 @@
 import type { StatsView } from "../core/nsx/l2vpn-stats";
 import type { Edge, L2VpnClient, L2VpnServer, L2VpnUser } from "../core/world";
 import type { XmlTree } from "../xml/xml";
+import { opaqueTrees } from "./opaque";
 
 const userTree = (u: L2VpnUser, sensitive: boolean): XmlTree => ({
   userId: u.userId,
@@ -26,8 +27,10 @@ function serverTree(s: L2VpnServer, sensitive: boolean): XmlTree {
           vnics: { index: p.vnics },
           egressOptimization: egress(p.egressGateways),
           enabled: p.enabled,
+          ...opaqueTrees(p.extras),
         })),
       },
+      ...opaqueTrees(s.extras),
     },
   };
 }
@@ -41,6 +44,7 @@ function clientTree(c: L2VpnClient, sensitive: boolean): XmlTree {
       encryptionAlgorithm: c.encryptionAlgorithm,
       caCertificate: c.caCertificate,
       egressOptimization: egress(c.egressGateways),
+      ...opaqueTrees(c.extras),
     },
     proxySetting: c.proxy
       ? {
@@ -62,6 +66,7 @@ export function l2vpnTree(edge: Edge, sensitive: boolean): XmlTree {
     version: edge.l2vpnRevision,
     enabled: v?.enabled ?? false,
     logging: { enable: v?.logging.enable ?? false, logLevel: v?.logging.logLevel ?? "info" },
+    ...opaqueTrees(v?.extras),
     l2VpnSites: v
       ? {
           l2VpnSite: v.server

@@ -5,6 +5,10 @@ import { prefixToMask } from "../core/netmath";
 import { VNIC_COUNT } from "../core/vnics";
 import type { AddressGroup, Edge, SubInterface, Vnic, World } from "../core/world";
 import type { XmlTree } from "../xml/xml";
+import { opaqueTrees } from "./opaque";
+
+/** Stored vnic elements that NSX's schema puts before enableProxyArp; the rest follow enableSendRedirects. */
+const EARLY_VNIC_ELEMENTS = new Set(["macAddress", "fenceParameter"]);
 
 export interface NsxRenderOptions {
   /** false in 9.0.0.0 mode */
@@ -36,6 +40,7 @@ export function subInterfaceTree(s: SubInterface, o: NsxRenderOptions, parentVni
     enableSendRedirects: s.enableSendRedirects,
     mtu: s.mtu,
     addressGroups: { addressGroup: s.addressGroup ? addressGroupTree(s.addressGroup) : undefined },
+    ...opaqueTrees(s.extras),
     parentVnicIndex,
   };
 }
@@ -72,8 +77,10 @@ export function vnicTree(v: Vnic, o: NsxRenderOptions): XmlTree {
     index: v.index,
     portgroupId: v.portgroupId || undefined,
     portgroupName: v.portgroupName || undefined,
+    ...opaqueTrees(v.extras?.filter((e) => EARLY_VNIC_ELEMENTS.has(e.name))),
     enableProxyArp: v.enableProxyArp,
     enableSendRedirects: v.enableSendRedirects,
+    ...opaqueTrees(v.extras?.filter((e) => !EARLY_VNIC_ELEMENTS.has(e.name))),
     subInterfaces:
       v.type === "trunk" ? { subInterface: v.subInterfaces.map((s) => subInterfaceTree(s, o)) } : undefined,
   };

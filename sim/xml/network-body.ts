@@ -97,6 +97,8 @@ export function parseNetworkBody(body: string): ParsedNetworkBody {
     guestVlanAllowed: bool(child(config, "GuestVlanAllowed"), false),
     retainNetInfo: bool(child(config, "RetainNetInfoAcrossDeployments"), false),
     interfaceType,
+    // Kept as written (a PUT without them removes them), like vCD keeps extension data.
+    vcloudExtensions: children(root, "VCloudExtension"),
   };
   return { spec, edgeId };
 }

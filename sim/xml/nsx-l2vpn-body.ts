@@ -1,11 +1,41 @@
 // <l2Vpn> request bodies (reference §8.3/8.4) → L2VpnInput. Element order is not enforced (NSX's
 // own GET and PUT examples order client elements differently); missing values get NSX defaults
-// here and are judged by core/nsx/l2vpn.ts.
+// here and are judged by core/nsx/l2vpn.ts. Elements not interpreted here (of the config, the
+// server or client configuration, a peer site) are stored as sent and shown by GET; a PUT
+// without them drops them, because a PUT replaces the whole configuration.
 import type { ClientInput, L2VpnInput, PeerSiteInput, ServerInput, UserInput } from "../core/nsx/l2vpn";
 import { NSX_CODE, nsxBad } from "../core/nsx/errors";
 import type { L2VpnProxy } from "../core/world";
 import { bool, int, ints, parseNsxBody, text, texts } from "./nsx-values";
-import { child, children, type XNode } from "./xml";
+import { child, children, otherChildren, type XNode } from "./xml";
+
+const L2VPN_ELEMENTS = new Set(["version", "enabled", "logging", "l2VpnSites"]);
+const SERVER_ELEMENTS = new Set([
+  "listenerIp",
+  "listenerPort",
+  "encryptionAlgorithm",
+  "serverCertificate",
+  "peerSites",
+]);
+const PEER_SITE_ELEMENTS = new Set([
+  "name",
+  "description",
+  "l2VpnUser",
+  "vnics",
+  "egressOptimization",
+  "enabled",
+]);
+const CLIENT_ELEMENTS = new Set([
+  "serverAddress",
+  "serverPort",
+  "vnic",
+  "encryptionAlgorithm",
+  "caCertificate",
+  "egressOptimization",
+  "l2VpnUser",
+  "proxySetting",
+  "configuration",
+]);
 
 function user(n: XNode | undefined): UserInput {
   return { userId: text(n, "userId") ?? "", password: text(n, "password") };
@@ -19,6 +49,7 @@ function peerSite(n: XNode): PeerSiteInput {
     vnics: ints(child(n, "vnics"), "index"),
     egressGateways: texts(child(n, "egressOptimization"), "gatewayIpAddress"),
     enabled: bool(n, "enabled") ?? true,
+    extras: otherChildren(n, PEER_SITE_ELEMENTS),
   };
 }
 
@@ -30,6 +61,7 @@ function server(n: XNode): ServerInput {
     encryptionAlgorithm: text(c, "encryptionAlgorithm") ?? "",
     serverCertificate: text(c, "serverCertificate") || undefined,
     peerSites: children(child(c, "peerSites"), "peerSite").map(peerSite),
+    extras: otherChildren(c, SERVER_ELEMENTS),
   };
 }
 
@@ -59,6 +91,7 @@ function client(n: XNode): ClientInput {
     // NSX puts l2VpnUser next to configuration; accept it inside too.
     user: user(child(n, "l2VpnUser") ?? child(c, "l2VpnUser")),
     proxy: proxy(child(n, "proxySetting")),
+    extras: otherChildren(c, CLIENT_ELEMENTS),
   };
 }
 
@@ -75,5 +108,6 @@ export function parseL2VpnBody(body: string): L2VpnInput {
     logging: { enable: bool(logging, "enable") ?? false, logLevel: text(logging, "logLevel") || "info" },
     server: child(site, "server") ? server(child(site, "server")!) : undefined,
     client: child(site, "client") ? client(child(site, "client")!) : undefined,
+    extras: otherChildren(root, L2VPN_ELEMENTS),
   };
 }

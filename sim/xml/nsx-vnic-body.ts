@@ -1,13 +1,46 @@
 // <vnic>, <vnics> and <subInterface> request bodies → inputs for core/nsx/vnic-model.ts.
-// Read-only elements (label, portgroupName, logicalSwitchName, parentVnicIndex, macAddress, …)
-// are accepted and ignored, so a document read with GET can be written back as is.
+// Read-only elements (label, portgroupName, logicalSwitchName, parentVnicIndex) are accepted
+// and ignored, so a document read with GET can be written back as is. Elements the simulator
+// does not interpret (macAddress, fenceParameter, in/outShapingPolicy, enableBridgeMode, fields
+// of newer NSX releases) are stored as sent and shown by GET, as NSX keeps those settings; a
+// PUT without them drops them, because a PUT replaces the whole vnic.
 import { NSX_CODE, nsxBad } from "../core/nsx/errors";
 import type { SubInterfaceInput, VnicInput } from "../core/nsx/vnic-model";
 import type { VnicType } from "../core/world";
 import { addressGroup, bool, int, parseNsxBody, text } from "./nsx-values";
-import { child, children, type XNode } from "./xml";
+import { child, children, otherChildren, type XNode } from "./xml";
 
 const TYPES: VnicType[] = ["uplink", "internal", "trunk"];
+
+const VNIC_ELEMENTS = new Set([
+  "label",
+  "name",
+  "addressGroups",
+  "mtu",
+  "type",
+  "isConnected",
+  "index",
+  "portgroupId",
+  "portgroupName",
+  "enableProxyArp",
+  "enableSendRedirects",
+  "subInterfaces",
+]);
+
+const SUB_INTERFACE_ELEMENTS = new Set([
+  "isConnected",
+  "label",
+  "name",
+  "index",
+  "tunnelId",
+  "vlanId",
+  "logicalSwitchId",
+  "logicalSwitchName",
+  "enableSendRedirects",
+  "mtu",
+  "addressGroups",
+  "parentVnicIndex",
+]);
 
 export function subInterfaceInput(n: XNode): SubInterfaceInput {
   const groups = children(child(n, "addressGroups"), "addressGroup");
@@ -23,6 +56,7 @@ export function subInterfaceInput(n: XNode): SubInterfaceInput {
     isConnected: bool(n, "isConnected"),
     enableSendRedirects: bool(n, "enableSendRedirects"),
     addressGroup: groups[0] ? addressGroup(groups[0]) : undefined,
+    extras: otherChildren(n, SUB_INTERFACE_ELEMENTS),
   };
 }
 
@@ -42,6 +76,7 @@ export function vnicInput(n: XNode): VnicInput {
     enableProxyArp: bool(n, "enableProxyArp"),
     enableSendRedirects: bool(n, "enableSendRedirects"),
     subInterfaces: children(child(n, "subInterfaces"), "subInterface").map(subInterfaceInput),
+    extras: otherChildren(n, VNIC_ELEMENTS),
   };
 }
 

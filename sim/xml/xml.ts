@@ -79,6 +79,15 @@ export const children = (n: XNode | undefined, name: string): XNode[] =>
   n?.children.filter((c) => c.name === name) ?? [];
 export const childText = (n: XNode | undefined, name: string): string | undefined => child(n, name)?.text;
 
+/**
+ * The children of `n` a body parser does not interpret (names not in `known`), for storing as
+ * they are; undefined when there are none.
+ */
+export function otherChildren(n: XNode | undefined, known: ReadonlySet<string>): XNode[] | undefined {
+  const others = n?.children.filter((c) => !known.has(c.name)) ?? [];
+  return others.length ? others : undefined;
+}
+
 const builder = new XMLBuilder({
   ignoreAttributes: false,
   attributeNamePrefix: "@_",

@@ -3,7 +3,15 @@
 // sub-interfaces of this edge, certificates from the edge's truststore, and the optimistic
 // `<version>` check. Pure: returns the config to store or throws a 400 NSX error.
 import { isIpv4 } from "../netmath";
-import type { Certificate, Edge, L2Vpn, L2VpnClient, L2VpnPeerSite, L2VpnServer } from "../world";
+import type {
+  Certificate,
+  Edge,
+  L2Vpn,
+  L2VpnClient,
+  L2VpnPeerSite,
+  L2VpnServer,
+  OpaqueElement,
+} from "../world";
 import { uplinkAddresses } from "./edges";
 import { NSX_CODE, nsxBad } from "./errors";
 import { findSubInterface } from "./vnic-ops";
@@ -33,6 +41,8 @@ export interface L2VpnInput {
   logging: { enable: boolean; logLevel: string };
   server?: ServerInput;
   client?: ClientInput;
+  /** Elements of `<l2Vpn>` not interpreted here, stored as written. */
+  extras?: OpaqueElement[];
 }
 
 const bad = (msg: string) => nsxBad(msg, NSX_CODE.l2vpn);
@@ -127,6 +137,7 @@ function server(edge: Edge, s: ServerInput, certs: Certificate[], enabled: boole
         ? undefined
         : checkCertificate(edge, certs, s.serverCertificate, "serverCertificate", true),
     peerSites,
+    extras: s.extras,
   };
 }
 
@@ -156,6 +167,7 @@ function client(edge: Edge, c: ClientInput, certs: Certificate[]): L2VpnClient {
     egressGateways: c.egressGateways,
     user,
     proxy: c.proxy,
+    extras: c.extras,
   };
 }
 
@@ -177,6 +189,7 @@ export function planL2Vpn(edge: Edge, input: L2VpnInput, certs: Certificate[]): 
     logging: input.logging,
     server: input.server ? server(edge, input.server, certs, input.enabled) : undefined,
     client: input.client ? client(edge, input.client, certs) : undefined,
+    extras: input.extras,
   };
 }
 

@@ -3,7 +3,7 @@
 // made for an Org VDC network keeps its network link when a PUT keeps it). Pure; validation of the
 // result is vnic-rules.ts.
 import { FIRST_SUBINTERFACE_INDEX, MAX_SUBINTERFACE_INDEX } from "../vnics";
-import type { AddressGroup, Edge, SubInterface, Vnic, VnicType } from "../world";
+import type { AddressGroup, Edge, OpaqueElement, SubInterface, Vnic, VnicType } from "../world";
 import { NSX_CODE, nsxBad } from "./errors";
 
 export interface SubInterfaceInput {
@@ -16,6 +16,8 @@ export interface SubInterfaceInput {
   isConnected?: boolean;
   enableSendRedirects?: boolean;
   addressGroup?: AddressGroup;
+  /** Elements not interpreted here, stored as written. */
+  extras?: OpaqueElement[];
 }
 
 export interface VnicInput {
@@ -30,6 +32,8 @@ export interface VnicInput {
   enableSendRedirects?: boolean;
   /** undefined = element absent (keeps nothing: NSX replaces the whole vnic). */
   subInterfaces: SubInterfaceInput[];
+  /** Elements not interpreted here (macAddress, shaping policies, …), stored as written. */
+  extras?: OpaqueElement[];
 }
 
 /** Sub-interface indexes already used on the edge, except those of vnic `except`. */
@@ -83,6 +87,7 @@ export function buildSubInterface(
     enableSendRedirects: input.enableSendRedirects ?? true,
     networkId: owned?.networkId,
     addressGroup: input.addressGroup,
+    extras: input.extras,
   };
 }
 
@@ -116,5 +121,6 @@ export function buildVnic(edge: Pick<Edge, "vnics">, index: number, input: VnicI
     enableSendRedirects: input.enableSendRedirects ?? true,
     vcdTrunk: old?.vcdTrunk,
     subInterfaces,
+    extras: input.extras,
   };
 }
