@@ -2,12 +2,14 @@ import { ApiError, isApiError } from "../common/errors";
 import { withRetry } from "../common/retry";
 import type { VcdExecutor } from "./executor";
 import { uuidOf } from "./ids";
+import { orgNetworkPutBody } from "./networkMerge";
 import { ORG_VDC_NETWORK_MIME, orgNetworkFromXml, orgNetworkToXml } from "./networkXml";
 import { queryRecords } from "./query";
 import { document, orgVdcNetworkDoc, taskDoc } from "./responses";
 import { readTask, waitForTask, type WaitOptions } from "./tasks";
 import type { EntityRef, OrgNetwork, OrgNetworkSpec } from "./types";
 import { asArray, type XmlNode } from "./xml";
+import { XmlDoc } from "./xmlDoc";
 
 /**
  * Org VDC networks through the legacy XML API, which every NSX-v era vCD (9.0 … 10.x)
@@ -76,18 +78,31 @@ export async function createNetwork(
   return (await getNetwork(exec, network.href)) ?? fail(spec.name);
 }
 
+/**
+ * Read-modify-write of the network: each attempt GETs the document vCD has now, changes only
+ * what `spec` owns (networkMerge.ts) and PUTs that, so settings made by other tools survive
+ * and a retry after a busy edge never writes a stale copy. Nothing is sent when the network
+ * already matches. No optimistic-concurrency token is documented for this document (the
+ * reference lists none), so the GET sits right before the PUT inside the retry to keep the
+ * window small.
+ */
 export async function updateNetwork(
   exec: VcdExecutor,
   uuid: string,
   spec: OrgNetworkSpec,
   wait: WaitOptions = {},
 ): Promise<OrgNetwork> {
+  const path = `/api/admin/network/${uuid}`;
   await withRetry(
     async () => {
+      const read = await exec.request({ method: "GET", path, retry: false });
+      const current = orgNetworkFromXml(document(read, "OrgVdcNetwork", orgVdcNetworkDoc));
+      const xml = orgNetworkPutBody(XmlDoc.parse(read.text), current, spec);
+      if (xml === undefined) return;
       const res = await exec.request({
         method: "PUT",
-        path: `/api/admin/network/${uuid}`,
-        body: { xml: orgNetworkToXml(spec), contentType: ORG_VDC_NETWORK_MIME },
+        path,
+        body: { xml, contentType: ORG_VDC_NETWORK_MIME },
         retry: false,
       });
       await waitForTask(exec, readTask(document(res, "Task", taskDoc)).href, wait);
