@@ -1,8 +1,11 @@
 import { ApiError, isApiError } from "../common/errors";
 import { withKeyLock } from "../common/lock";
 import { withRetry, type RetryOptions } from "../common/retry";
+import type { XmlNode } from "../vcd/xml";
+import { XmlDoc } from "../vcd/xmlDoc";
 import { csrXml, readCertificates, readCsr, trustObjectXml } from "./certXml";
 import { waitForJob, type WaitForJobOptions } from "./jobs";
+import { l2VpnPutBody } from "./l2vpnMerge";
 import { l2VpnXml, readL2Vpn } from "./l2vpnXml";
 import { readL2VpnStatus } from "./statsXml";
 import type { NsxResponse, NsxTransport } from "./transport";
@@ -16,8 +19,9 @@ import type {
   NsxVnic,
   TrustCertificate,
 } from "./types";
+import { subInterfacePutBody, vnicPutBody } from "./vnicMerge";
 import { readSubInterface, readVnic, readVnics, subInterfaceXml, vnicXml } from "./vnicXml";
-import { child } from "./xmlNodes";
+import { child, root } from "./xmlNodes";
 
 /**
  * NSX-v edge API for one edge, over either access path (see transport.ts).
@@ -26,8 +30,9 @@ import { child } from "./xmlNodes";
  * and jitter on busy/409/5xx/resets until `options.write.deadlineMs`, because an edge takes
  * one change at a time. Whole-document writes should go through `updateVnic` /
  * `updateL2Vpn` (read-modify-write under the lock) so that changes of other owners of the
- * same document survive; `putVnic` / `putL2Vpn` replace blindly and exist for callers that
- * own the whole document.
+ * same document survive: their PUT is the document as NSX returned it with only the changed
+ * elements edited (vnicMerge.ts, l2vpnMerge.ts), so fields we do not model survive too.
+ * `putVnic` / `putL2Vpn` replace blindly and exist for callers that own the whole document.
  */
 export interface NsxEdgeClientOptions {
   /** Send writes with ?async=true and wait for the edge job. Default false. */
@@ -117,11 +122,18 @@ export class NsxEdgeClient {
     return readSubInterface(node);
   }
 
-  /** Replaces sub-interface `sub.index` of vNIC `parent`. */
+  /**
+   * Sets sub-interface `sub.index` of vNIC `parent` to `sub`: a read-modify-write of its
+   * document, so elements we do not model stay as they are.
+   */
   async updateSubInterface(parent: number, sub: NsxSubInterface): Promise<void> {
     if (sub.index === undefined) throw new Error("updateSubInterface needs the sub-interface index");
     const path = this.transport.edgePath(`/vnics/${parent}/subinterfaces/${sub.index}`);
-    await this.write(() => this.send("PUT", path, subInterfaceXml(sub)));
+    await this.write(async () => {
+      const { doc, node } = await this.readDocument(path, "subInterface");
+      const xml = subInterfacePutBody(doc, readSubInterface(node), sub);
+      if (xml !== undefined) await this.send("PUT", path, xml);
+    });
   }
 
   /** Deletes a sub-interface; an already-absent one counts as deleted. */
@@ -244,22 +256,27 @@ export class NsxEdgeClient {
 
   /**
    * Read-modify-write of vNIC `index` under the edge lock: GET the vNIC, apply `mutate`,
-   * PUT it (or DELETE it when `mutate` returns null; nothing when it returns undefined or
-   * an identical document), then GET it again so the caller sees the sub-interface indexes
-   * NSX assigned. The whole cycle is retried on transient faults, so a concurrent change by
+   * PUT the GET's document with what `mutate` changed edited in — shaping policies, MAC
+   * addresses and unknown elements of the vNIC and its sub-interfaces stay — (or DELETE it
+   * when `mutate` returns null; nothing when it returns undefined or changes nothing), then
+   * GET it again so the caller sees the sub-interface indexes NSX assigned. The whole cycle is retried on transient faults, so a concurrent change by
    * another process is re-read rather than overwritten.
    */
   async updateVnic(index: number, mutate: Mutation<NsxVnic>, retry?: RetryOptions): Promise<NsxVnic> {
+    const path = this.transport.edgePath(`/vnics/${index}`);
     return this.write(async () => {
-      const current = await this.getVnic(index, false);
-      const before = vnicXml(current);
+      const { doc, node } = await this.readDocument(path, "vnic");
+      const current = readVnic(node);
+      // `mutate` may edit `current` in place: keep what was read to see what it changed.
+      const read = structuredClone(current);
       const next = mutate(current);
       if (next === undefined) return current;
-      if (next === null) await this.send("DELETE", this.transport.edgePath(`/vnics/${index}`));
+      if (next === null) await this.send("DELETE", path);
       else {
-        const xml = vnicXml({ ...next, index });
-        if (xml === before) return next;
-        await this.send("PUT", this.transport.edgePath(`/vnics/${index}`), xml);
+        // The PUT is the document as read with only the changed, owned elements edited.
+        const xml = vnicPutBody(doc, read, { ...next, index });
+        if (xml === undefined) return next;
+        await this.send("PUT", path, xml);
       }
       return this.getVnic(index, false);
     }, retry);
@@ -269,20 +286,24 @@ export class NsxEdgeClient {
    * Read-modify-write of the L2VPN config under the edge lock. The current config is read
    * with showSensitiveData=true, so other sites' and users' passwords are written back
    * unchanged; if NSX withholds any (pre-6.3.5) the write is refused with a ConfigError
-   * rather than sent and rejected. `null` from `mutate` deletes the config. Returns the
-   * config as read back after the write (with passwords).
+   * rather than sent and rejected. The PUT is the GET's document with what `mutate` changed
+   * edited in, so elements we do not model stay. `null` from `mutate` deletes the config.
+   * Returns the config as read back after the write (with passwords).
    */
   async updateL2Vpn(mutate: Mutation<L2VpnConfig>, retry?: RetryOptions): Promise<L2VpnConfig> {
+    const path = this.transport.edgePath("/l2vpn/config");
     return this.write(async () => {
-      const current = await this.getL2Vpn({ showSensitiveData: true, retry: false });
-      const before = l2VpnXmlOrUndefined(current);
+      const read = await this.readL2VpnDocument();
+      const current = read ? readL2Vpn({ l2Vpn: read.node }) : (structuredClone(EMPTY_L2VPN) as L2VpnConfig);
+      const snapshot = structuredClone(current);
       const next = mutate(current);
       if (next === undefined) return current;
-      if (next === null) await ignoreNotFound(this.send("DELETE", this.transport.edgePath("/l2vpn/config")));
+      if (next === null) await ignoreNotFound(this.send("DELETE", path));
       else {
-        const xml = l2VpnXml(next);
-        if (xml === before) return next;
-        await this.send("PUT", this.transport.edgePath("/l2vpn/config"), xml);
+        // Edited into the document as read; with none (404) there is nothing to keep.
+        const xml = read ? l2VpnPutBody(read.doc, snapshot, next) : l2VpnXml(next);
+        if (xml === undefined) return next;
+        await this.send("PUT", path, xml);
       }
       return this.getL2Vpn({ showSensitiveData: true, retry: false });
     }, retry);
@@ -292,6 +313,27 @@ export class NsxEdgeClient {
 
   private get(path: string, retry?: boolean): Promise<NsxResponse> {
     return this.transport.request({ method: "GET", path, retry });
+  }
+
+  /**
+   * GETs a document for a read-modify-write (inside the write loop, so not retried here):
+   * its typed reading and the document itself, kept whole for the PUT. A body that is cut
+   * off or ill-formed is a retryable MALFORMED_RESPONSE, so nothing is written from it.
+   */
+  private async readDocument(path: string, root: string): Promise<ReadDocument> {
+    return documentOf(await this.get(path, false), path, root);
+  }
+
+  /** The L2VPN document with passwords, or undefined when the edge has none (404, empty). */
+  private async readL2VpnDocument(): Promise<ReadDocument | undefined> {
+    const path = this.transport.edgePath("/l2vpn/config?showSensitiveData=true");
+    try {
+      const res = await this.get(path, false);
+      return res.text.trim() ? documentOf(res, path, "l2Vpn") : undefined;
+    } catch (e) {
+      if (isApiError(e, "NOT_FOUND")) return undefined;
+      throw e;
+    }
   }
 
   /** Holds the edge lock for the whole retried write, including waiting for async jobs. */
@@ -319,13 +361,19 @@ async function ignoreNotFound(p: Promise<unknown>): Promise<void> {
   }
 }
 
-/** The document as it would be written, or undefined when it cannot be (e.g. no passwords). */
-function l2VpnXmlOrUndefined(c: L2VpnConfig): string | undefined {
-  try {
-    return l2VpnXml(c);
-  } catch {
-    return undefined;
-  }
+interface ReadDocument {
+  /** The document as sent, kept whole for the PUT. */
+  doc: XmlDoc;
+  /** Its root as the typed readers take it. */
+  node: XmlNode;
+}
+
+function documentOf(res: NsxResponse, path: string, name: string): ReadDocument {
+  const doc = XmlDoc.parse(res.text);
+  const node = root(res.xml, name, `GET ${path}`);
+  if (doc.root.local !== name)
+    throw new ApiError("INVALID_RESPONSE", `GET ${path}: expected a <${name}> document`);
+  return { doc, node };
 }
 
 function samePem(a: string | undefined, b: string): boolean {

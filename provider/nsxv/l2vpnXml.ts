@@ -56,7 +56,7 @@ function readServer(c: XmlNode): L2VpnServerConfig {
   };
 }
 
-function readPeerSite(p: XmlNode): L2VpnPeerSite {
+export function readPeerSite(p: XmlNode): L2VpnPeerSite {
   const user = child(p, "l2VpnUser");
   const site: L2VpnPeerSite = {
     name: str(p, "name") ?? "",
@@ -111,10 +111,15 @@ export function missingPasswords(config: L2VpnConfig): string[] {
   return out;
 }
 
-export function l2VpnNode(config: L2VpnConfig): XmlNode {
+export function assertOneRole(config: L2VpnConfig): void {
   if (config.server && config.client) {
     throw new ConfigError("an NSX edge is either an L2VPN server or an L2VPN client, not both");
   }
+}
+
+/** Throws the ConfigError NSX's rejection would amount to: both roles, or a missing password. */
+export function assertWritable(config: L2VpnConfig): void {
+  assertOneRole(config);
   const missing = missingPasswords(config);
   if (missing.length) {
     throw new ConfigError(
@@ -122,6 +127,10 @@ export function l2VpnNode(config: L2VpnConfig): XmlNode {
         "that lacks any user's password (read it with showSensitiveData=true, NSX 6.3.5+, or supply it)",
     );
   }
+}
+
+export function l2VpnNode(config: L2VpnConfig): XmlNode {
+  assertWritable(config);
   const site = config.server
     ? { server: { configuration: serverNode(config.server) } }
     : config.client
@@ -135,7 +144,7 @@ export function l2VpnNode(config: L2VpnConfig): XmlNode {
 }
 
 /** Order: listenerIp, listenerPort, encryptionAlgorithm, serverCertificate, peerSites. */
-function serverNode(s: L2VpnServerConfig): XmlNode {
+export function serverNode(s: L2VpnServerConfig): XmlNode {
   return compact({
     listenerIp: s.listenerIp,
     listenerPort: s.listenerPort,
@@ -146,7 +155,7 @@ function serverNode(s: L2VpnServerConfig): XmlNode {
 }
 
 /** Order: name, description, l2VpnUser, vnics, egressOptimization, enabled. */
-function peerSiteNode(p: L2VpnPeerSite): XmlNode {
+export function peerSiteNode(p: L2VpnPeerSite): XmlNode {
   return compact({
     name: p.name,
     description: p.description,
@@ -163,7 +172,7 @@ function peerSiteNode(p: L2VpnPeerSite): XmlNode {
  * Order (NSX PUT example): configuration{serverAddress, serverPort, vnic*,
  * encryptionAlgorithm, caCertificate, egressOptimization}, proxySetting, l2VpnUser.
  */
-function clientNode(c: L2VpnClientConfig): XmlNode {
+export function clientNode(c: L2VpnClientConfig): XmlNode {
   return compact({
     configuration: compact({
       serverAddress: c.serverAddress,

@@ -67,7 +67,7 @@ class FakeEdge implements NsxTransport {
         if (!this.l2vpn) throw new ApiError("NOT_FOUND", "no l2vpn");
         const sensitive = this.honourSensitive && req.path.includes("showSensitiveData=true");
         return ok(
-          `<l2Vpn><version>${this.revision}</version>${(sensitive ? this.l2vpn : this.l2vpn.replace(/<password>[^<]*<\/password>/g, "")).replace(/^<\?xml[^>]*>\s*<l2Vpn>/, "")}`,
+          `<l2Vpn><version>${this.revision}</version>${(sensitive ? this.l2vpn : this.l2vpn.replace(/<password>[^<]*<\/password>/g, "")).replace(/^(<\?xml[^>]*>\s*)?<l2Vpn>/, "")}`,
         );
       }
       throw new ApiError("NOT_FOUND", path);
