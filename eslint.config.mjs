@@ -25,6 +25,26 @@ export default tseslint.config(
       "@pulumi/no-output-instance-in-template-literal": "error",
     },
   },
+  // Module boundaries (DESIGN §7): the contract is shared by SDK, provider and agent, so it
+  // stays Node-free and depends on none of them; vendor clients know nothing of Pulumi; the
+  // simulator never imports the clients it checks.
+  {
+    files: ["contract/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: ["node:*", "**/provider/**", "**/sdk/**", "**/gateway/**", "@pulumi/*"] },
+      ],
+    },
+  },
+  {
+    files: ["provider/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: ["**/sdk/**", "@pulumi/*"] }] },
+  },
+  {
+    files: ["sim/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: ["**/provider/**", "**/sdk/**"] }] },
+  },
   {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],

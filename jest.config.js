@@ -1,4 +1,4 @@
-// Three projects so `npm test` can run them in order and a developer can run one alone.
+// Projects so `npm test` can run them in order and a developer can run one alone.
 const base = {
   preset: "ts-jest",
   testEnvironment: "node",
@@ -13,5 +13,7 @@ module.exports = {
     { ...base, displayName: "integration", testMatch: ["<rootDir>/test/integration/**/*.test.ts"] },
     { ...base, displayName: "datapath", testMatch: ["<rootDir>/test/datapath/**/*.test.ts"] },
     { ...base, displayName: "e2e", testMatch: ["<rootDir>/test/e2e/**/*.test.ts"] },
+    // The packed tarball in a user's project outside the repository (npm pack + npm install).
+    { ...base, displayName: "package", testMatch: ["<rootDir>/test/package/**/*.test.ts"] },
   ],
 };

@@ -1,19 +1,29 @@
 import type { ConfigSource } from "./config";
-import type { ResourceHandler } from "./handlers/types";
+import { withInputForms } from "./handlers/inputForms";
+import type { InputSpec, ResourceHandler } from "./handlers/types";
 import { setConfig } from "./runtime";
 
 /**
  * Maps resource type names to their handlers. The serialized stub in each resource's
- * state only names its type and requires this module by package name, so `refresh` and
- * `destroy` always run the installed l2stretch code, not a copy frozen into state.
+ * state only names its type and requires this module by package name
+ * (`l2stretch/dist/provider/registry`), so `refresh` and `destroy` always run the installed
+ * l2stretch code, not a copy frozen into state. That path and `handler`/`configure` are
+ * therefore part of every stack's state: keep them loadable forever.
  */
+type HandlerModule = Record<string, unknown> & { INPUT_SPEC: InputSpec };
+
 const loaders: Record<string, () => ResourceHandler> = {
-  SubinterfaceOrgNetwork: () => require("./handlers/subinterfaceOrgNetwork").subinterfaceOrgNetworkHandler,
-  GatewayConfig: () => require("./handlers/gatewayConfig").gatewayConfigHandler,
-  EdgeTrunkInterface: () => require("./handlers/edgeTrunkInterface").edgeTrunkInterfaceHandler,
-  L2VpnServer: () => require("./handlers/l2vpnServer").l2vpnServerHandler,
-  L2VpnClient: () => require("./handlers/l2vpnClient").l2vpnClientHandler,
+  SubinterfaceOrgNetwork: () =>
+    wrap(require("./handlers/subinterfaceOrgNetwork"), "subinterfaceOrgNetworkHandler"),
+  GatewayConfig: () => wrap(require("./handlers/gatewayConfig"), "gatewayConfigHandler"),
+  EdgeTrunkInterface: () => wrap(require("./handlers/edgeTrunkInterface"), "edgeTrunkInterfaceHandler"),
+  L2VpnServer: () => wrap(require("./handlers/l2vpnServer"), "l2vpnServerHandler"),
+  L2VpnClient: () => wrap(require("./handlers/l2vpnClient"), "l2vpnClientHandler"),
 };
+
+function wrap(mod: HandlerModule, name: string): ResourceHandler {
+  return withInputForms(mod[name] as ResourceHandler, mod.INPUT_SPEC);
+}
 
 export function handler(type: string): ResourceHandler {
   const load = loaders[type];

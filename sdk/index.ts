@@ -7,12 +7,8 @@ export {
   type IpPoolArgs,
 } from "./resources/subinterfaceOrgNetwork";
 export { GatewayConfig, type GatewayConfigArgs } from "./resources/gatewayConfig";
-export {
-  GatewayConfigSchema,
-  computeBudget,
-  type GatewayConfigInput,
-  type Budget,
-} from "../gateway/agent/schema";
+export { GatewayConfigSchema, type GatewayConfigInput } from "../contract/gatewayDocument";
+export { computeBudget, type Budget } from "../contract/mtu";
 export {
   EdgeTrunkInterface,
   type EdgeTrunkInterfaceArgs,
@@ -27,6 +23,8 @@ export {
   type TunnelStatus,
 } from "./resources/l2vpn";
 export type { EdgeArgs } from "./resources/edgeRef";
+export { getL2VpnStatus, type GetL2VpnStatusArgs } from "./functions/getL2VpnStatus";
+export type { L2VpnStatusReading } from "../contract/outputs";
 export {
   getSubinterfaceTunnelId,
   type GetSubinterfaceTunnelIdArgs,
@@ -35,4 +33,4 @@ export {
 export {
   subinterfaceOrgNetworkSchema,
   type SubinterfaceOrgNetworkInputs,
-} from "../provider/schemas/subinterfaceOrgNetwork";
+} from "../contract/schemas/subinterfaceOrgNetwork";

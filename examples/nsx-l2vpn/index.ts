@@ -1,5 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { EdgeTrunkInterface, L2VpnClient, L2VpnServer, SubinterfaceOrgNetwork } from "l2stretch";
+import {
+  EdgeTrunkInterface,
+  getL2VpnStatus,
+  L2VpnClient,
+  L2VpnServer,
+  SubinterfaceOrgNetwork,
+} from "l2stretch";
 
 /**
  * The vCD Extender "DC extension" and the NSX ESG L2VPN flow as code (seeds 000/001):
@@ -74,11 +80,17 @@ export async function program(): Promise<Record<string, unknown>> {
     { dependsOn: [trunk, server] },
   );
 
+  // Tunnel status is read live once both ends exist (resource outputs hold what the last
+  // refresh saw, never a reading taken before the client connected).
+  const cloudStatus = pulumi.all([server.id, client.id]).apply(() => getL2VpnStatus({ edge: cloudEdge }));
+  const onpremStatus = pulumi.all([server.id, client.id]).apply(() => getL2VpnStatus({ edge: onpremEdge }));
+
   return {
     tunnelIds: Object.fromEntries(networks.map((n) => [n.name, n.net.tunnelId])),
     onpremSubInterfaces: trunk.subInterfaceIndexes,
-    serverSiteStatus: server.siteStatus.apply((s) => s["onprem"]?.status),
-    clientTunnel: client.tunnel.apply((t) => t.status),
-    clientFailure: client.tunnel.apply((t) => t.failureMessage ?? ""),
+    serverSiteStatus: cloudStatus.apply((s) => s.tunnels["onprem"]?.status ?? "absent"),
+    serverFailure: cloudStatus.apply((s) => s.tunnels["onprem"]?.failureMessage ?? ""),
+    clientTunnel: onpremStatus.apply((s) => s.tunnels["server"]?.status ?? "absent"),
+    clientFailure: onpremStatus.apply((s) => s.tunnels["server"]?.failureMessage ?? ""),
   };
 }

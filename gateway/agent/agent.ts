@@ -13,15 +13,15 @@ import {
   GatewayConfig,
   GatewayConfigSchema,
   bridgeName,
-  computeBudget,
   effectiveInnerMtu,
   formatIssues,
   sitePortName,
   vxlanName,
-} from "./schema";
+} from "../../contract/gatewayDocument";
 import { CHILD_SA, IKE_CONN, NFT_TABLE, charonPaths, sha256 } from "./render";
 import { Metric, renderMetrics } from "./metrics";
 import { teardownPlan } from "./teardown";
+import { computeBudget } from "../../contract/mtu";
 
 export interface AgentOptions {
   stateDir: string;

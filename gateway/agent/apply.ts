@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { Executor, mustRun } from "./exec";
 import { Charon } from "./charon";
 import { Action, PlannerInput, Step, plan, plannedFiles } from "./plan";
-import { GatewayConfig, GatewayConfigSchema } from "./schema";
+import { GatewayConfig, GatewayConfigSchema } from "../../contract/gatewayDocument";
 import { CharonPaths, IKE_CONN, NFT_TABLE } from "./render";
 import { readLiveState } from "./live";
 

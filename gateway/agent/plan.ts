@@ -18,7 +18,7 @@ import {
   effectiveInnerMtu,
   sitePortName,
   vxlanName,
-} from "./schema";
+} from "../../contract/gatewayDocument";
 import { LiveLink, LiveState } from "./live";
 import {
   CHILD_SA,

@@ -8,12 +8,12 @@ import {
   GatewayConfig,
   NetworkConfig,
   bridgeName,
-  computeBudget,
   effectiveInnerMtu,
-  parseIPv6,
   vxlanName,
-} from "./schema";
+} from "../../contract/gatewayDocument";
 import { DIGEST_PREFIX } from "./live";
+import { computeBudget } from "../../contract/mtu";
+import { parseIPv6 } from "../../contract/netmath";
 
 export const NFT_TABLE = "l2stretch";
 export const IKE_CONN = "l2stretch";

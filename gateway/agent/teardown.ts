@@ -13,7 +13,7 @@
  */
 import type { Action, Step } from "./plan";
 import type { LiveState } from "./live";
-import { GatewayConfig, sitePortName } from "./schema";
+import { GatewayConfig, sitePortName } from "../../contract/gatewayDocument";
 
 const MANAGED = /^l2(br|vx)\d+$/;
 

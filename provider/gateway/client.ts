@@ -7,10 +7,16 @@
 import { ApiError, ConfigError, type ApiErrorCode } from "../common/errors";
 import { redactValues } from "../common/redact";
 import { withRetry, type RetryOptions } from "../common/retry";
-import { parseEndpoint, type Endpoint } from "./endpoint";
+import { parseEndpoint, type Endpoint } from "../../contract/endpoint";
 import { request } from "./http";
 import type { TlsTrust } from "./pinning";
-import type { AgentConfigView, AgentDeleteResult, AgentIssue, AgentPutResult, AgentStatus } from "./types";
+import type {
+  AgentConfigView,
+  AgentDeleteResult,
+  AgentIssue,
+  AgentPutResult,
+  AgentStatus,
+} from "../../contract/agentApi";
 
 export interface GatewayClientOptions extends TlsTrust {
   /** `https://host:port` of the agent API. */

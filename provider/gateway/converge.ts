@@ -4,7 +4,7 @@
  * `pulumi up` happens in parallel, so convergence is polled from `GET /v1/status`.
  */
 import type { GatewayAgentClient } from "./client";
-import type { AgentStatus } from "./types";
+import type { AgentStatus } from "../../contract/agentApi";
 
 export interface ConvergenceOptions {
   /** Digest returned by the PUT: the agent must be running exactly that document. */

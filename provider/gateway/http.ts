@@ -6,7 +6,7 @@
 import * as http from "node:http";
 import type { Duplex } from "node:stream";
 import { ApiError } from "../common/errors";
-import type { Endpoint } from "./endpoint";
+import type { Endpoint } from "../../contract/endpoint";
 import { connectVerified, type TlsTrust } from "./pinning";
 
 export interface RequestOptions extends TlsTrust {

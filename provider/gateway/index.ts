@@ -2,5 +2,5 @@
 export { GatewayAgentClient, type GatewayClientOptions } from "./client";
 export { waitForConvergence, pendingConditions, summarize, type ConvergenceOptions } from "./converge";
 export { CertificatePinError, type TlsTrust } from "./pinning";
-export { normalizeFingerprint, isFingerprint, parseEndpoint, type Endpoint } from "./endpoint";
-export type * from "./types";
+export { normalizeFingerprint, isFingerprint, parseEndpoint, type Endpoint } from "../../contract/endpoint";
+export type * from "../../contract/agentApi";

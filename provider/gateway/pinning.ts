@@ -8,7 +8,7 @@
  */
 import * as tls from "node:tls";
 import { ApiError } from "../common/errors";
-import { normalizeFingerprint } from "./endpoint";
+import { normalizeFingerprint } from "../../contract/endpoint";
 
 export interface TlsTrust {
   /** SHA-256 fingerprint of the agent certificate, in any of the accepted spellings. */

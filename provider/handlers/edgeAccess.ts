@@ -1,4 +1,4 @@
-import { edgeKey, type EdgeRef } from "../schemas/common";
+import { edgeKey, type EdgeRef } from "../../contract/schemas/common";
 import { NsxEdgeClient } from "../nsxv/client";
 import { nsxDirectTransport } from "../nsxv/directTransport";
 import { VcdProxyTransport } from "../nsxv/proxyTransport";

@@ -1,17 +1,18 @@
-import { checkWithSchema, parseInputs } from "../common/check";
+import { parseInputs } from "../common/check";
 import { computeDiff, type DiffSpec } from "../common/diff";
 import { ConfigError } from "../common/errors";
-import { parseCidr } from "../common/netmath";
+import { parseCidr } from "../../contract/netmath";
 import type { NsxSubInterface, NsxVnic } from "../nsxv/types";
-import { edgeKey } from "../schemas/common";
+import { edgeKey } from "../../contract/schemas/common";
 import {
   edgeTrunkInterfaceSchema,
   normalizeEdgeTrunkInterface,
   type NormalizedEdgeTrunkInterface,
   type NormalizedSubInterface,
-} from "../schemas/edgeTrunkInterface";
+} from "../../contract/schemas/edgeTrunkInterface";
 import { openEdge, type EdgeHandle } from "./edgeAccess";
-import type { Props, ResourceHandler } from "./types";
+import type { InputSpec, Props, ResourceHandler } from "./types";
+import { checkWithSchema } from "../../contract/validation";
 
 /**
  * EdgeTrunkInterface: a trunk vNIC of an NSX-v edge and the sub-interfaces this resource
@@ -47,6 +48,12 @@ export const DIFF_SPEC: DiffSpec<Inputs> = {
   ignore: ["adopt"],
   // The new vNIC would collide on tunnel IDs and VLANs with the old one on the same edge.
   deleteBeforeReplace: (olds, news) => edgeKey(olds.edge) === edgeKey(news.edge),
+};
+
+export const INPUT_SPEC: InputSpec = {
+  inputKeys: INPUT_KEYS,
+  replaceOn: DIFF_SPEC.replaceOn,
+  keyedLists: ["subInterfaces"],
 };
 
 function pickInputs(p: Props): Inputs {

@@ -4,15 +4,15 @@ import { ConfigError } from "../common/errors";
 import { withKeyLock } from "../common/lock";
 import { GatewayAgentClient } from "../gateway/client";
 import { waitForConvergence } from "../gateway/converge";
-import type { AgentConfigView, AgentStatus } from "../gateway/types";
+import type { AgentConfigView, AgentStatus } from "../../contract/agentApi";
 import { PartialFailure } from "../runtime";
 import {
   joinSecrets,
   validateGatewayConfig,
   type Credentials,
   type NormalizedGatewayConfig,
-} from "../schemas/gatewayConfig";
-import type { Props, ResourceHandler } from "./types";
+} from "../../contract/schemas/gatewayConfig";
+import type { InputSpec, Props, ResourceHandler } from "./types";
 
 /**
  * GatewayConfig: the desired state of one reference gateway, pushed to its agent.
@@ -60,6 +60,12 @@ const INPUT_KEYS: (keyof Inputs)[] = [
   "convergenceTimeoutSeconds",
   "waitForTunnel",
 ];
+
+export const INPUT_SPEC: InputSpec = {
+  inputKeys: INPUT_KEYS,
+  replaceOn: DIFF_SPEC.replaceOn,
+  keyedLists: ["config.networks"],
+};
 
 function pickInputs(p: Props): Inputs {
   const own = Object.fromEntries(

@@ -1,12 +1,18 @@
-import { checkWithSchema, parseInputs } from "../common/check";
+import { parseInputs } from "../common/check";
 import { computeDiff, type DiffSpec } from "../common/diff";
 import { ConfigError } from "../common/errors";
 import type { L2VpnClientConfig, L2VpnConfig, NsxVnic } from "../nsxv/types";
-import { edgeKey } from "../schemas/common";
-import { l2vpnClientSchema, normalizeL2VpnClient, type NormalizedL2VpnClient } from "../schemas/l2vpn";
+import { edgeKey } from "../../contract/schemas/common";
+import {
+  l2vpnClientSchema,
+  normalizeL2VpnClient,
+  type NormalizedL2VpnClient,
+} from "../../contract/schemas/l2vpn";
 import { openEdge, type EdgeHandle } from "./edgeAccess";
-import { liveStretch, stretchedIndexes, tunnelStatus, type TunnelStatus } from "./l2vpnCommon";
-import type { Props, ResourceHandler } from "./types";
+import { liveStretch, stretchedIndexes, tunnelStatus } from "./l2vpnCommon";
+import type { InputSpec, Props, ResourceHandler } from "./types";
+import { checkWithSchema } from "../../contract/validation";
+import { type TunnelStatus } from "../../contract/outputs";
 
 /**
  * L2VpnClient: the L2VPN client of an NSX-v edge (on-prem or standalone), pointing at a
@@ -16,7 +22,8 @@ type Inputs = NormalizedL2VpnClient;
 
 export interface L2VpnClientOutputs extends Inputs {
   edgeLabel: string;
-  tunnel: TunnelStatus;
+  /** As of the last `pulumi refresh`; absent right after create/update (see L2VpnServer). */
+  tunnel?: TunnelStatus;
 }
 
 const INPUT_KEYS: (keyof Inputs)[] = [
@@ -40,6 +47,11 @@ export const DIFF_SPEC: DiffSpec<Inputs> = {
   replaceOn: ["edge"],
   ignore: ["adopt"],
   deleteBeforeReplace: () => true,
+};
+
+export const INPUT_SPEC: InputSpec = {
+  inputKeys: INPUT_KEYS,
+  replaceOn: DIFF_SPEC.replaceOn,
 };
 
 function pickInputs(p: Props): Inputs {
@@ -72,7 +84,7 @@ function clientConfig(v: Inputs, vnics: NsxVnic[], edge: EdgeHandle): L2VpnClien
 
 async function status(edge: EdgeHandle): Promise<TunnelStatus> {
   const stats = await edge.client.getL2VpnStatistics();
-  return tunnelStatus(stats.sites[0]);
+  return { ...tunnelStatus(stats.sites[0]), observedAt: new Date().toISOString() };
 }
 
 async function apply(v: Inputs, creating: boolean): Promise<L2VpnClientOutputs> {
@@ -95,7 +107,7 @@ async function apply(v: Inputs, creating: boolean): Promise<L2VpnClientOutputs> 
     }
     return { enabled: v.enabled, logging: cur.logging, client: clientConfig(v, vnics, edge) };
   });
-  return { ...v, edgeLabel: edge.label, tunnel: await status(edge) };
+  return { ...v, edgeLabel: edge.label };
 }
 
 export const l2vpnClientHandler: ResourceHandler = {

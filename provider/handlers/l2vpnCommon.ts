@@ -1,3 +1,4 @@
+import type { TunnelStatus } from "../../contract/outputs";
 import { ConfigError } from "../common/errors";
 import type { L2VpnSiteStats, NsxVnic } from "../nsxv/types";
 import { subInterfacesByTunnel, type EdgeHandle } from "./edgeAccess";
@@ -41,15 +42,6 @@ export function liveStretch(indexes: number[], previous: Stretch, vnics: NsxVnic
       .map((i) => tunnelOf.get(i)!)
       .sort((a, b) => a - b),
   };
-}
-
-export interface TunnelStatus {
-  status: "up" | "down";
-  /** Why the tunnel is down, as the edge reports it. */
-  failureMessage?: string;
-  establishedDate?: number;
-  txBytes: number;
-  rxBytes: number;
 }
 
 export function tunnelStatus(s: L2VpnSiteStats | undefined): TunnelStatus {

@@ -1,13 +1,19 @@
 import { isDeepStrictEqual } from "node:util";
-import { checkWithSchema, parseInputs, type CheckFailure } from "../common/check";
+import { parseInputs } from "../common/check";
 import { computeDiff, type DiffSpec } from "../common/diff";
 import { ConfigError } from "../common/errors";
 import type { L2VpnConfig, L2VpnServerConfig, NsxVnic } from "../nsxv/types";
-import { edgeKey } from "../schemas/common";
-import { l2vpnServerSchema, normalizeL2VpnServer, type NormalizedL2VpnServer } from "../schemas/l2vpn";
+import { edgeKey } from "../../contract/schemas/common";
+import {
+  l2vpnServerSchema,
+  normalizeL2VpnServer,
+  type NormalizedL2VpnServer,
+} from "../../contract/schemas/l2vpn";
 import { openEdge, uplinkAddresses, type EdgeHandle } from "./edgeAccess";
-import { liveStretch, stretchedIndexes, tunnelStatus, type TunnelStatus } from "./l2vpnCommon";
-import type { Props, ResourceHandler } from "./types";
+import { liveStretch, stretchedIndexes, tunnelStatus } from "./l2vpnCommon";
+import type { InputSpec, Props, ResourceHandler } from "./types";
+import { checkWithSchema, type CheckFailure } from "../../contract/validation";
+import { type TunnelStatus } from "../../contract/outputs";
 
 /**
  * L2VpnServer: the L2VPN server of an NSX-v edge with its peer sites. The resource owns the
@@ -21,7 +27,11 @@ export interface L2VpnServerOutputs extends Inputs {
   serverCertificateId?: string;
   /** A self-signed certificate this resource generated (deleted with it). */
   createdCertificateId?: string;
-  siteStatus: Record<string, TunnelStatus>;
+  /**
+   * Per-site tunnel status as of the last `pulumi refresh` (with `observedAt`); absent right
+   * after create/update, when the peer cannot have connected yet. getL2VpnStatus reads it live.
+   */
+  siteStatus?: Record<string, TunnelStatus>;
 }
 
 const INPUT_KEYS: (keyof Inputs)[] = [
@@ -42,6 +52,14 @@ export const DIFF_SPEC: DiffSpec<Inputs> = {
   replaceOn: ["edge"],
   ignore: ["adopt"],
   deleteBeforeReplace: () => true,
+};
+
+export const INPUT_SPEC: InputSpec = {
+  inputKeys: INPUT_KEYS,
+  replaceOn: DIFF_SPEC.replaceOn,
+  keyedLists: ["sites"],
+  // Passwords travel in one secret map beside the sites; the user wrote them in each site.
+  userPath: (p) => p.replace(/^sitePasswords\.(.+)$/, "sites[$1].password"),
 };
 
 function pickInputs(p: Props): Inputs {
@@ -137,14 +155,14 @@ async function apply(v: Inputs, old: L2VpnServerOutputs | undefined): Promise<L2
     edgeLabel: edge.label,
     ...(cert.id ? { serverCertificateId: cert.id } : {}),
     ...(cert.created ? { createdCertificateId: cert.created } : {}),
-    siteStatus: await statuses(edge, v),
   };
 }
 
 async function statuses(edge: EdgeHandle, v: Inputs): Promise<Record<string, TunnelStatus>> {
   const stats = await edge.client.getL2VpnStatistics();
+  const observedAt = new Date().toISOString();
   return Object.fromEntries(
-    v.sites.map((s) => [s.name, tunnelStatus(stats.sites.find((x) => x.name === s.name))]),
+    v.sites.map((s) => [s.name, { ...tunnelStatus(stats.sites.find((x) => x.name === s.name)), observedAt }]),
   );
 }
 
@@ -198,6 +216,7 @@ export const l2vpnServerHandler: ResourceHandler = {
       ),
     };
     const outs: L2VpnServerOutputs = { ...old, ...live, siteStatus: await statuses(edge, live) };
+    // Status is only ever what this refresh saw; never carried over from an older read.
     return { id, props: outs as unknown as Props, inputs: live as unknown as Props };
   },
 

@@ -1,21 +1,22 @@
-import { checkWithSchema, parseInputs } from "../common/check";
+import { parseInputs } from "../common/check";
 import { computeDiff, type DiffSpec } from "../common/diff";
 import { ConfigError } from "../common/errors";
 import { withKeyLock } from "../common/lock";
-import { netmaskToPrefix, parseCidr } from "../common/netmath";
+import { netmaskToPrefix, parseCidr } from "../../contract/netmath";
 import { PartialFailure, vcdExecutor } from "../runtime";
 import {
   normalizeSubinterfaceOrgNetwork,
   subinterfaceOrgNetworkSchema,
   type NormalizedSubinterfaceOrgNetwork,
-} from "../schemas/subinterfaceOrgNetwork";
+} from "../../contract/schemas/subinterfaceOrgNetwork";
 import type { VcdExecutor } from "../vcd/executor";
 import { uuidOf } from "../vcd/ids";
 import { findEdgeGateway, findVdc } from "../vcd/inventory";
 import { createNetwork, deleteNetwork, findNetworkByName, getNetwork, updateNetwork } from "../vcd/networks";
 import { lookupTunnelId, type TunnelInfo } from "../vcd/tunnelId";
 import type { EdgeGatewayRef, EntityRef, OrgNetwork, OrgNetworkSpec } from "../vcd/types";
-import type { Props, ResourceHandler } from "./types";
+import type { InputSpec, Props, ResourceHandler } from "./types";
+import { checkWithSchema } from "../../contract/validation";
 
 /**
  * SubinterfaceOrgNetwork: a routed Org VDC network attached to an NSX-v edge as a
@@ -56,6 +57,11 @@ const INPUT_KEYS: (keyof Inputs)[] = [
   "shared",
   "adopt",
 ];
+
+export const INPUT_SPEC: InputSpec = {
+  inputKeys: INPUT_KEYS,
+  replaceOn: DIFF_SPEC.replaceOn,
+};
 
 function pickInputs(p: Props): Inputs {
   return parseInputs(

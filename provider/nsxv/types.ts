@@ -119,17 +119,6 @@ export interface TrustCertificate {
   daysValid?: number;
 }
 
-/** NSX L2VPN ciphers (NSX 6.3/6.4); the weak ones need an explicit opt-in. */
-export const L2VPN_CIPHERS = [
-  "AES128-GCM-SHA256",
-  "AES256-SHA",
-  "AES128-SHA",
-  "DES-CBC3-SHA",
-  "RC4-MD5",
-  "NULL-MD5",
-] as const;
-export const WEAK_L2VPN_CIPHERS = ["DES-CBC3-SHA", "RC4-MD5", "NULL-MD5"] as const;
-
 /** An NSX edge job (`?async=true` writes); the vCD proxy reports COMPLETED where NSX says SUCCESS. */
 export type EdgeJobStatus = "QUEUED" | "RUNNING" | "SUCCESS" | "COMPLETED" | "FAILED" | "ROLLBACK" | string;
 

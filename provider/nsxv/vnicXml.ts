@@ -1,4 +1,4 @@
-import { netmaskToPrefix } from "../common/netmath";
+import { netmaskToPrefix } from "../../contract/netmath";
 import { buildXml, type XmlNode } from "../vcd/xml";
 import type { AddressGroup, NsxSubInterface, NsxVnic, VnicType } from "./types";
 import { bool, child, children, compact, num, str, strs } from "./xmlNodes";

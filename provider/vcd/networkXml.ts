@@ -1,4 +1,4 @@
-import { prefixToNetmask } from "../common/netmath";
+import { prefixToNetmask } from "../../contract/netmath";
 import type { OrgNetwork, OrgNetworkSpec } from "./types";
 import { asArray, buildXml, text, VCLOUD_NS, type XmlNode } from "./xml";
 import { uuidOf } from "./ids";

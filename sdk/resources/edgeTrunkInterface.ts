@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerStub } from "../stub";
+import { keyedByName } from "./keyedInputs";
 import type { EdgeArgs } from "./edgeRef";
 
 /**
@@ -72,6 +73,7 @@ export class EdgeTrunkInterface extends pulumi.dynamic.Resource {
       {
         ...args,
         name: args.name ?? name,
+        subInterfaces: keyedByName(args.subInterfaces),
         allocatedVnicIndex: undefined,
         subInterfaceIndexes: undefined,
         tunnelIds: undefined,

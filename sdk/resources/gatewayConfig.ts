@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { GatewayConfigInput } from "../../gateway/agent/schema";
-import { splitSecrets } from "../../provider/schemas/gatewayConfig";
+import type { GatewayConfigInput } from "../../contract/gatewayDocument";
+import { splitSecrets } from "../../contract/schemas/gatewayConfig";
+import { keyByName, mapAtPath } from "../../contract/keyed";
 import { providerStub } from "../stub";
 
 /**
@@ -83,7 +84,8 @@ export class GatewayConfig extends pulumi.dynamic.Resource {
         ...args,
         token: pulumi.secret(args.token),
         // The readable part stays readable even if the program handed over a secret document.
-        config: pulumi.unsecret(parts.apply((p) => p.config)),
+        // Networks keyed by name, so a diff names the network that changed.
+        config: pulumi.unsecret(parts.apply((p) => mapAtPath(p.config, "networks", keyByName))),
         credentials: pulumi.secret(parts.apply((p) => p.credentials)),
         configDigest: undefined,
         tunnel: undefined,

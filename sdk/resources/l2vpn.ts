@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerStub } from "../stub";
-import type { TunnelStatus } from "../../provider/handlers/l2vpnCommon";
+import { keyedByName, plainNames } from "./keyedInputs";
+import type { TunnelStatus } from "../../contract/outputs";
 import type { EdgeArgs } from "./edgeRef";
 
 /**
@@ -50,26 +51,24 @@ export interface L2VpnServerArgs {
 }
 
 export class L2VpnServer extends pulumi.dynamic.Resource {
-  /** Tunnel status per site name, refreshed by `pulumi refresh`. */
-  declare readonly siteStatus: pulumi.Output<Record<string, TunnelStatus>>;
+  /**
+   * Tunnel status per site name as the last `pulumi refresh` read it (see `observedAt`);
+   * absent right after create/update, when no client can have connected yet. For a live
+   * reading use `getL2VpnStatus`.
+   */
+  declare readonly siteStatus: pulumi.Output<Record<string, TunnelStatus> | undefined>;
   declare readonly serverCertificateId: pulumi.Output<string | undefined>;
   declare readonly edgeLabel: pulumi.Output<string>;
 
   constructor(name: string, args: L2VpnServerArgs, opts?: pulumi.CustomResourceOptions) {
     // Passwords move to one secret map so the rest of each site stays readable in diffs.
-    const sites = pulumi.output(args.sites);
-    const sitesWithoutPasswords = pulumi.unsecret(
-      sites.apply((all) => all.map(({ password: _p, ...rest }) => rest)),
-    );
-    const sitePasswords = pulumi.secret(
-      sites.apply((all) => Object.fromEntries(all.map((s) => [s.name, s.password]))),
-    );
+    const { sites, sitePasswords } = splitSitePasswords(args.sites);
     super(
       providerStub("L2VpnServer"),
       name,
       {
         ...args,
-        sites: sitesWithoutPasswords,
+        sites,
         sitePasswords,
         siteStatus: undefined,
         serverCertificateId: undefined,
@@ -111,8 +110,11 @@ export interface L2VpnClientArgs {
 }
 
 export class L2VpnClient extends pulumi.dynamic.Resource {
-  /** Tunnel status to the server, refreshed by `pulumi refresh`. */
-  declare readonly tunnel: pulumi.Output<TunnelStatus>;
+  /**
+   * Tunnel status to the server as the last `pulumi refresh` read it; absent right after
+   * create/update. For a live reading use `getL2VpnStatus`.
+   */
+  declare readonly tunnel: pulumi.Output<TunnelStatus | undefined>;
   declare readonly edgeLabel: pulumi.Output<string>;
 
   constructor(name: string, args: L2VpnClientArgs, opts?: pulumi.CustomResourceOptions) {
@@ -131,4 +133,30 @@ export class L2VpnClient extends pulumi.dynamic.Resource {
       "L2VpnClient",
     );
   }
+}
+
+/**
+ * Sites without their passwords (keyed by name, readable in diffs) and the passwords as one
+ * secret map by site name. A plain list splits without waiting, so an unknown tunnel ID in
+ * one site does not hide the others at preview.
+ */
+function splitSitePasswords(list: pulumi.Input<pulumi.Input<L2VpnSiteArgs>[]>): {
+  sites: unknown;
+  sitePasswords: pulumi.Output<Record<string, string>>;
+} {
+  if (plainNames(list)) {
+    const plain = list as L2VpnSiteArgs[];
+    return {
+      sites: keyedByName(plain.map(({ password: _p, ...rest }) => rest)),
+      sitePasswords: pulumi.secret(
+        pulumi.output(Object.fromEntries(plain.map((s) => [s.name as string, s.password]))),
+      ),
+    };
+  }
+  const all = pulumi.output(list);
+  return {
+    // The passwords are secret; the rest of the list must not inherit that.
+    sites: pulumi.unsecret(all.apply((l) => l.map(({ password: _p, ...rest }) => rest))).apply(keyedByName),
+    sitePasswords: pulumi.secret(all.apply((l) => Object.fromEntries(l.map((s) => [s.name, s.password])))),
+  };
 }

@@ -12,7 +12,7 @@ import {
   prefixToNetmask,
   toInt,
   type Ipv4Cidr,
-} from "../../provider/common/netmath";
+} from "../../contract/netmath";
 import { badRequest } from "./errors";
 
 export { inSubnet, isIpv4, isUsableHost, toInt, type Ipv4Cidr };

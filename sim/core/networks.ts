@@ -3,7 +3,7 @@
 // happens when the task completes.
 import { badRequest, busyEntity, duplicateName, SimError } from "./errors";
 import { newId, urn } from "./ids";
-import { rangeContains } from "../../provider/common/netmath";
+import { rangeContains } from "../../contract/netmath";
 import { isIpv4, isUsableHost, subnetOf, subnetsOverlap, toInt } from "./netmath";
 import type { Session } from "./sessions";
 import type { SimCore } from "./sim-core";

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
-import { computeBudget, GatewayConfigInput } from "../../gateway/agent/schema";
+import { GatewayConfigInput } from "../../contract/gatewayDocument";
 import {
   ADDR,
   AgentProc,
@@ -19,6 +19,7 @@ import {
   stopAgent,
   waitFor,
 } from "./lab";
+import { computeBudget } from "../../contract/mtu";
 
 const reason = skipReason();
 if (reason) {

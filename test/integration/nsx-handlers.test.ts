@@ -3,6 +3,8 @@ import { configure, handler } from "../../provider/registry";
 import { NsxEdgeClient } from "../../provider/nsxv/client";
 import { nsxDirectTransport } from "../../provider/nsxv/directTransport";
 import { NsxExecutor } from "../../provider/nsxv/executor";
+import { readL2VpnStatus } from "../../provider/functions/l2vpnStatus";
+import type { ConfigSource } from "../../provider/config";
 
 /** EdgeTrunkInterface, L2VpnServer and L2VpnClient handlers against the simulator. */
 jest.setTimeout(180_000);
@@ -11,8 +13,11 @@ const trunkH = handler("EdgeTrunkInterface");
 const serverH = handler("L2VpnServer");
 const clientH = handler("L2VpnClient");
 
+let simValues: Record<string, string> = {};
+const configSource = (): ConfigSource => ({ get: (k) => simValues[k] });
+
 function useSim(sim: RunningSim): void {
-  const values: Record<string, string> = {
+  const values: Record<string, string> = (simValues = {
     "l2stretch:vcdUrl": sim.url,
     "l2stretch:org": "acme",
     "l2stretch:user": "alice",
@@ -21,7 +26,7 @@ function useSim(sim: RunningSim): void {
     "l2stretch:nsxUser": "admin",
     "l2stretch:nsxPassword": "Nsx-Admin-Secret-1",
     "l2stretch:retryDeadlineSeconds": "90",
-  };
+  });
   configure({ get: (k) => values[k] });
 }
 
@@ -177,10 +182,8 @@ describe("NSX edge resource handlers", () => {
 
     // refresh: drift in our sub-interfaces is reported, the foreign one is not ours to report.
     const read = await trunkH.read(created.id, updated.outs);
-    expect((read.inputs!["subInterfaces"] as { name: string }[]).map((s) => s.name)).toEqual([
-      "net-0",
-      "net-0b",
-    ]);
+    // Keyed by name for Pulumi, so a removal diffs as a removal.
+    expect(Object.keys(read.inputs!["subInterfaces"] as object)).toEqual(["net-0", "net-0b"]);
 
     await trunkH.delete(created.id, updated.outs);
     const after = await edge.getVnic(index);
@@ -230,13 +233,22 @@ describe("NSX edge resource handlers", () => {
       stretchedTunnelIds: [101],
     };
     const cli = await clientH.create(await checked(clientH, clientInputs));
-    expect(cli.outs["tunnel"]).toMatchObject({ status: "up" });
+    // Status is a reading: not kept from create (it could only be stale), set by refresh.
+    expect(cli.outs["tunnel"]).toBeUndefined();
+    expect(srv.outs["siteStatus"]).toBeUndefined();
+    const cliRead = await clientH.read(cli.id, cli.outs);
+    expect(cliRead.props!["tunnel"]).toMatchObject({ status: "up", observedAt: expect.any(String) });
     const srvRead = await serverH.read(srv.id, srv.outs);
     expect((srvRead.props!["siteStatus"] as Record<string, { status: string }>)["branch"]?.status).toBe("up");
+    expect(await readL2VpnStatus(configSource(), { nsxEdge: "edge-onprem-2" })).toMatchObject({
+      role: "server",
+      tunnels: { branch: { status: "up" } },
+    });
 
     const wrong = await checked(clientH, { ...clientInputs, password: "Wrong-Passw0rd-1" });
     const updated = await clientH.update(cli.id, cli.outs, wrong);
-    expect(updated.outs["tunnel"]).toMatchObject({
+    expect(updated.outs["tunnel"]).toBeUndefined();
+    expect((await clientH.read(cli.id, updated.outs)).props!["tunnel"]).toMatchObject({
       status: "down",
       failureMessage: expect.stringMatching(/authentication/i),
     });

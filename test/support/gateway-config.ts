@@ -1,4 +1,4 @@
-import { splitSecrets } from "../../provider/schemas/gatewayConfig";
+import { splitSecrets } from "../../contract/schemas/gatewayConfig";
 
 // Gateway config documents for tests: site A's side of a two-site stretch (underlay
 // 203.0.113.1 → 198.51.100.2, VTEPs 192.0.2.1 → 192.0.2.2). Each test names what it varies.

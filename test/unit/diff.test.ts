@@ -1,6 +1,6 @@
 import { computeDiff } from "../../provider/common/diff";
 import { DIFF_SPEC } from "../../provider/handlers/subinterfaceOrgNetwork";
-import { normalizeSubinterfaceOrgNetwork } from "../../provider/schemas/subinterfaceOrgNetwork";
+import { normalizeSubinterfaceOrgNetwork } from "../../contract/schemas/subinterfaceOrgNetwork";
 
 const base = normalizeSubinterfaceOrgNetwork({
   vdc: "acme-vdc",

@@ -5,7 +5,7 @@ import { ExecOptions, ExecResult, Executor } from "../../gateway/agent/exec";
 import { Charon } from "../../gateway/agent/charon";
 import { Applier, ConfigStore } from "../../gateway/agent/apply";
 import { charonPaths } from "../../gateway/agent/render";
-import { GatewayConfigSchema } from "../../gateway/agent/schema";
+import { GatewayConfigSchema } from "../../contract/gatewayDocument";
 import { tokenMatches } from "../../gateway/agent/api";
 import { renderMetrics } from "../../gateway/agent/metrics";
 import { gatewayDoc } from "../support/gateway-config";

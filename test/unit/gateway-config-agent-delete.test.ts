@@ -6,7 +6,7 @@ import { ConfigStore } from "../../gateway/agent/apply";
 import type { ExecResult, Executor } from "../../gateway/agent/exec";
 import type { LiveLink, LiveState } from "../../gateway/agent/live";
 import { charonPaths } from "../../gateway/agent/render";
-import { GatewayConfigSchema } from "../../gateway/agent/schema";
+import { GatewayConfigSchema } from "../../contract/gatewayDocument";
 import { teardownPlan } from "../../gateway/agent/teardown";
 import { gatewayDoc, onInterface, onVlan } from "../support/gateway-config";
 

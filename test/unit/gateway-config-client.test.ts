@@ -7,9 +7,9 @@ import { ensureTlsIdentity, type TlsIdentity } from "../../gateway/agent/tls";
 import { isApiError } from "../../provider/common/errors";
 import { GatewayAgentClient } from "../../provider/gateway/client";
 import { waitForConvergence } from "../../provider/gateway/converge";
-import { normalizeFingerprint } from "../../provider/gateway/endpoint";
+import { normalizeFingerprint } from "../../contract/endpoint";
 import { CertificatePinError } from "../../provider/gateway/pinning";
-import type { AgentStatus } from "../../provider/gateway/types";
+import type { AgentStatus } from "../../contract/agentApi";
 
 /** A self-signed HTTPS server standing in for an agent; records every request that reached it. */
 const TOKEN = "unit-token-0123456789";

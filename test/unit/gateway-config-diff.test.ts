@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { gatewayConfigHandler, liveInputs } from "../../provider/handlers/gatewayConfig";
-import { validateGatewayConfig } from "../../provider/schemas/gatewayConfig";
-import type { AgentStatus } from "../../provider/gateway/types";
+import { validateGatewayConfig } from "../../contract/schemas/gatewayConfig";
+import type { AgentStatus } from "../../contract/agentApi";
 import { gatewayDoc, onInterface, resourceInputs } from "../support/gateway-config";
 
 /** Which changes update in place, which replace, and how the agent's live view maps back. */

@@ -1,7 +1,7 @@
-import { UNKNOWN } from "../../provider/common/check";
-import { joinSecrets, splitSecrets, validateGatewayConfig } from "../../provider/schemas/gatewayConfig";
+import { joinSecrets, splitSecrets, validateGatewayConfig } from "../../contract/schemas/gatewayConfig";
 import { gatewayConfigHandler } from "../../provider/handlers/gatewayConfig";
 import { gatewayDoc, resourceInputs } from "../support/gateway-config";
+import { UNKNOWN } from "../../contract/validation";
 
 const PSK = "p".repeat(40);
 const FP = Array.from({ length: 32 }, (_, i) => (i + 16).toString(16).toUpperCase()).join(":");
@@ -60,7 +60,7 @@ describe("GatewayConfig input validation", () => {
       (d) => Object.assign(d.networks[0]!, { innerMtu: 1400 }),
       /^config\.networks\[0\]\.innerMtu: exceeds the budget: at most 1350/,
     ],
-    ["short PSK", (d) => (d.transport.auth.psk = "short"), /^credentials\.psk: .*at least 32/],
+    ["short PSK", (d) => (d.transport.auth.psk = "short"), /^config\.transport\.auth\.psk: .*at least 32/],
     [
       "duplicate VNI",
       (d) =>
@@ -73,7 +73,7 @@ describe("GatewayConfig input validation", () => {
 
   it("asks for the PSK when credentials are missing", () => {
     expect(props(validateGatewayConfig(inputs(undefined, { credentials: undefined })))).toEqual([
-      expect.stringMatching(/^credentials: the pre-shared key is required/),
+      expect.stringMatching(/^config\.transport\.auth\.psk: the pre-shared key is required/),
     ]);
   });
 

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { GatewayConfigSchema } from "../../gateway/agent/schema";
+import { GatewayConfigSchema } from "../../contract/gatewayDocument";
 import { applyBootstrap } from "../../gateway/image/firstboot";
 import {
   OvfEnvError,

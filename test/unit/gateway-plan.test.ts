@@ -1,4 +1,4 @@
-import { GatewayConfig, GatewayConfigSchema, GatewayConfigInput } from "../../gateway/agent/schema";
+import { GatewayConfig, GatewayConfigSchema, GatewayConfigInput } from "../../contract/gatewayDocument";
 import {
   LiveLink,
   LiveState,

@@ -1,13 +1,12 @@
 import {
   GatewayConfigInput,
   GatewayConfigSchema,
-  computeBudget,
   formatIssues,
-  isIPv4,
-  isIPv6,
   sitePortName,
-} from "../../gateway/agent/schema";
+} from "../../contract/gatewayDocument";
 import { gatewayDoc, sampleNetworks } from "../support/gateway-config";
+import { computeBudget } from "../../contract/mtu";
+import { isIpv4, isIPv6 } from "../../contract/netmath";
 
 export function sampleConfig(): GatewayConfigInput {
   return gatewayDoc({
@@ -108,8 +107,8 @@ describe("gateway config schema", () => {
   });
 
   test("address helpers", () => {
-    expect(isIPv4("192.0.2.1")).toBe(true);
-    expect(isIPv4("192.0.2")).toBe(false);
+    expect(isIpv4("192.0.2.1")).toBe(true);
+    expect(isIpv4("192.0.2")).toBe(false);
     expect(isIPv6("2001:db8::1")).toBe(true);
     expect(isIPv6("::")).toBe(true);
     expect(isIPv6("2001:db8::1::2")).toBe(false);

@@ -1,14 +1,14 @@
-import { checkWithSchema } from "../../provider/common/check";
 import {
   edgeTrunkInterfaceSchema,
   normalizeEdgeTrunkInterface,
-} from "../../provider/schemas/edgeTrunkInterface";
+} from "../../contract/schemas/edgeTrunkInterface";
 import {
   l2vpnClientSchema,
   l2vpnServerSchema,
   normalizeL2VpnClient,
   normalizeL2VpnServer,
-} from "../../provider/schemas/l2vpn";
+} from "../../contract/schemas/l2vpn";
+import { checkWithSchema } from "../../contract/validation";
 
 const sub = (i: number, extra: Record<string, unknown> = {}) => ({
   name: `net-${i}`,

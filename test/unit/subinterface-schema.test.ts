@@ -1,8 +1,8 @@
-import { checkWithSchema } from "../../provider/common/check";
 import {
   normalizeSubinterfaceOrgNetwork,
   subinterfaceOrgNetworkSchema,
-} from "../../provider/schemas/subinterfaceOrgNetwork";
+} from "../../contract/schemas/subinterfaceOrgNetwork";
+import { checkWithSchema } from "../../contract/validation";
 
 const good = {
   vdc: "acme-vdc",
@@ -90,7 +90,13 @@ describe("SubinterfaceOrgNetwork schema", () => {
     ["name with a slash", { name: "a/b" }, "name", /vCD network name rules/],
     ["name starting with a dash", { name: "-net" }, "name", /starting with a letter or digit/],
     ["empty edge gateway", { edgeGateway: "" }, "edgeGateway", /edgeGateway is required/],
-    ["unknown property", { tunnelID: 5 }, "(resource)", /Unrecognized key.*tunnelID/],
+    [
+      "unknown property",
+      { dnsSufix: "x.example" },
+      "dnsSufix",
+      /"dnsSufix" is not an input; inputs here: .*dnsSuffix/,
+    ],
+    ["misspelt property", { gatewaycidr: "10.0.0.1/24" }, "gatewaycidr", /did you mean "gatewayCidr"/],
   ];
 
   it.each(bad)("rejects %s, naming the field and the fix", (_what, patch, property, reason) => {

@@ -1,7 +1,9 @@
 import { Address4 } from "ip-address";
 
 /**
- * IPv4 arithmetic for validation, built on ip-address (no hand-rolled bit twiddling).
+ * Address math for validation, shared by the SDK (at preview), the provider and the gateway
+ * agent: one IPv4 validator, so "010.0.0.1" is refused everywhere alike. Subnet math is
+ * built on ip-address.
  */
 export interface Ipv4Cidr {
   /** The address as written, e.g. the gateway in "10.1.1.1/24". */
@@ -12,8 +14,35 @@ export interface Ipv4Cidr {
   netmask: string;
 }
 
-export function isIpv4(value: string): boolean {
-  return Address4.isValid(value) && !value.includes("/") && value.split(".").length === 4;
+/** Dotted-quad IPv4 without leading zeros (leading zeros are octal to some tools). */
+export function isIpv4(s: string): boolean {
+  const parts = s.split(".");
+  if (parts.length !== 4) return false;
+  return parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
+}
+
+/** Parses an IPv6 address into 8 hextets, or returns undefined. Accepts `::` compression only. */
+export function parseIPv6(s: string): number[] | undefined {
+  if (!/^[0-9a-fA-F:]+$/.test(s) || s.length < 2) return undefined;
+  const halves = s.split("::");
+  if (halves.length > 2) return undefined;
+  const toGroups = (h: string): number[] | undefined => {
+    if (h === "") return [];
+    const gs = h.split(":");
+    if (gs.some((g) => !/^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
+    return gs.map((g) => parseInt(g, 16));
+  };
+  const head = toGroups(halves[0] ?? "");
+  const tail = halves.length === 2 ? toGroups(halves[1] ?? "") : [];
+  if (!head || !tail) return undefined;
+  if (halves.length === 1) return head.length === 8 ? head : undefined;
+  const missing = 8 - head.length - tail.length;
+  if (missing < 1) return undefined;
+  return [...head, ...new Array<number>(missing).fill(0), ...tail];
+}
+
+export function isIPv6(s: string): boolean {
+  return parseIPv6(s) !== undefined;
 }
 
 export function parseCidr(value: string): Ipv4Cidr | undefined {

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { GatewayConfigSchema, type GatewayConfig, type GatewayConfigInput } from "../../gateway/agent/schema";
-import { formatPath, UNKNOWN } from "../common/check";
-import { normalizeFingerprint, parseEndpoint } from "../gateway/endpoint";
+import { GatewayConfigSchema, type GatewayConfig, type GatewayConfigInput } from "../gatewayDocument";
+import { normalizeFingerprint, parseEndpoint } from "../endpoint";
+import { containsUnknown, formatPath, isUnknown } from "../validation";
 
 /**
  * Inputs of the GatewayConfig resource. The document itself is validated by the agent's own
@@ -109,25 +109,9 @@ export interface GatewayCheckIssue {
   reason: string;
 }
 
-function unknownAt(root: unknown, path: readonly (string | number)[]): boolean {
-  let v: unknown = root;
-  for (const p of path) {
-    if (v === UNKNOWN) return true;
-    if (v === null || typeof v !== "object") return false;
-    v = (v as Record<string | number, unknown>)[p];
-  }
-  return v === UNKNOWN;
-}
-
-const containsUnknown = (v: unknown): boolean =>
-  v === UNKNOWN ||
-  (Array.isArray(v)
-    ? v.some(containsUnknown)
-    : !!v && typeof v === "object" && Object.values(v).some(containsUnknown));
-
 /**
  * Validates resource inputs and the embedded document; every issue names its property path
- * as the user wrote it (`config.networks[1].vni`, `credentials.psk`, `endpoint`). Values not
+ * as the user wrote it (`config.networks[1].vni`, `config.transport.auth.psk`, `endpoint`). Values not
  * known until apply are skipped rather than reported.
  */
 export function validateGatewayConfig(news: Record<string, unknown>): {
@@ -141,8 +125,7 @@ export function validateGatewayConfig(news: Record<string, unknown>): {
   const outer = gatewayConfigResourceSchema.safeParse(own);
   if (!outer.success) {
     for (const i of outer.error.issues)
-      if (!unknownAt(own, i.path))
-        issues.push({ property: formatPath(i.path) || "(resource)", reason: i.message });
+      if (!unknownAt(own, i.path)) issues.push({ property: formatPath(i.path), reason: i.message });
   }
   const config = (own["config"] ?? {}) as Record<string, unknown>;
   const creds = own["credentials"] as Credentials | undefined;
@@ -154,8 +137,8 @@ export function validateGatewayConfig(news: Record<string, unknown>): {
       const isSecret = key !== undefined && i.path.join(".") === `transport.auth.${key}`;
       if (isSecret && creds === undefined) {
         issues.push({
-          property: "credentials",
-          reason: `the ${key === "psk" ? "pre-shared key" : "private key"} is required (pass it in config.transport.auth.${key}; the SDK keeps it secret)`,
+          property: `config.transport.auth.${key}`,
+          reason: `the ${key === "psk" ? "pre-shared key" : "private key"} is required (the SDK keeps it secret)`,
         });
         continue;
       }
@@ -163,7 +146,8 @@ export function validateGatewayConfig(news: Record<string, unknown>): {
       // Cross-field checks (duplicates, budget) cannot be judged while part of the document is unknown.
       if (i.code === z.ZodIssueCode.custom && containsUnknown(doc)) continue;
       issues.push({
-        property: isSecret ? `credentials.${key}` : formatPath(["config", ...i.path]),
+        // The secret travels in `credentials`, but the user wrote it inside the document.
+        property: formatPath(["config", ...i.path]),
         reason: i.message,
       });
     }
@@ -175,4 +159,15 @@ export function validateGatewayConfig(news: Record<string, unknown>): {
     value: { ...outer.data, config: readable, credentials: credentials! },
     issues,
   };
+}
+
+/** True when the value at `path`, or a value on the way to it, is not known yet. */
+function unknownAt(root: unknown, path: readonly (string | number)[]): boolean {
+  let v: unknown = root;
+  for (const p of path) {
+    if (isUnknown(v)) return true;
+    if (v === null || typeof v !== "object") return false;
+    v = (v as Record<string | number, unknown>)[p];
+  }
+  return isUnknown(v);
 }

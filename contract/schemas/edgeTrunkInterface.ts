@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseCidr, toInt } from "../common/netmath";
+import { parseCidr, toInt } from "../netmath";
 import { cidr, edgeRefSchema, tunnelId, type EdgeRef } from "./common";
 
 /**

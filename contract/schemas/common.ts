@@ -1,11 +1,22 @@
 import { z } from "zod";
-import { isIpv4, parseCidr } from "../common/netmath";
-import { L2VPN_CIPHERS, WEAK_L2VPN_CIPHERS } from "../nsxv/types";
+import { isIpv4, parseCidr } from "../netmath";
 
 /**
  * Schema pieces shared by the NSX-v resources: how an edge is addressed, IPv4 fields,
  * tunnel IDs and ciphers. Messages always say what to write instead.
  */
+
+/** NSX L2VPN ciphers (NSX 6.3/6.4); the weak ones need an explicit opt-in. */
+export const L2VPN_CIPHERS = [
+  "AES128-GCM-SHA256",
+  "AES256-SHA",
+  "AES128-SHA",
+  "DES-CBC3-SHA",
+  "RC4-MD5",
+  "NULL-MD5",
+] as const;
+export const WEAK_L2VPN_CIPHERS = ["DES-CBC3-SHA", "RC4-MD5", "NULL-MD5"] as const;
+
 export const ipv4 = (what: string) =>
   z
     .string({ required_error: `${what} is required` })

@@ -1,13 +1,5 @@
 import { z } from "zod";
-import {
-  inSubnet,
-  isIpv4,
-  isUsableHost,
-  parseCidr,
-  rangeContains,
-  rangesOverlap,
-  toInt,
-} from "../common/netmath";
+import { inSubnet, isIpv4, isUsableHost, parseCidr, rangeContains, rangesOverlap, toInt } from "../netmath";
 
 /**
  * The one schema of SubinterfaceOrgNetwork inputs. It drives the SDK's argument types,

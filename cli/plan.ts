@@ -1,0 +1,91 @@
+import { isDeepStrictEqual } from "node:util";
+import type { EngineEvent, StepEventMetadata } from "@pulumi/pulumi/automation";
+
+/**
+ * What a preview or update plans and says, collected from the engine's event stream so a
+ * CI job (or a test) can assert the plan instead of scraping the text output. Only names of
+ * changed properties are kept, never values, so nothing secret can leak through it.
+ */
+export interface PlannedStep {
+  op: string;
+  urn: string;
+  /** The resource name (last URN segment). */
+  name: string;
+  type: string;
+  /** Top-level inputs that differ. */
+  diffs: string[];
+  /**
+   * Paths that differ one level down, with `+`/`-`/`~` for added, removed and changed
+   * entries: `~subInterfaces`, `-subInterfaces.app`. Named lists are maps (keyed by name),
+   * so a removed network reads as `-subInterfaces.app`, not as a rename of the next one.
+   */
+  detailedDiff: string[];
+  /** Inputs that force a replacement. */
+  replaceKeys: string[];
+}
+
+export interface Diagnostic {
+  severity: string;
+  message: string;
+  urn?: string;
+}
+
+export class PlanRecorder {
+  readonly steps: PlannedStep[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+
+  readonly onEvent = (e: EngineEvent): void => {
+    const pre = e.resourcePreEvent?.metadata;
+    if (pre && pre.op !== "same") {
+      const changes = inputChanges(pre);
+      this.steps.push({
+        op: pre.op,
+        urn: pre.urn,
+        name: pre.urn.split("::").pop() ?? pre.urn,
+        type: pre.type,
+        diffs: pre.diffs?.length ? [...pre.diffs] : changes.diffs,
+        detailedDiff: changes.detailed,
+        replaceKeys: pre.op.includes("replace") ? [...(pre.keys ?? [])] : [],
+      });
+    }
+    const d = e.diagnosticEvent;
+    if (d && (d.severity === "error" || d.severity === "warning")) {
+      this.diagnostics.push({
+        severity: d.severity,
+        message: d.message.trim(),
+        ...(d.urn ? { urn: d.urn } : {}),
+      });
+    }
+  };
+}
+
+/**
+ * What differs between the old and new inputs of an update. Dynamic providers report no
+ * changed keys of their own, so the engine's list is often empty; the inputs tell.
+ */
+function inputChanges(pre: StepEventMetadata): { diffs: string[]; detailed: string[] } {
+  if (pre.op !== "update" && !pre.op.includes("replace")) return { diffs: [], detailed: [] };
+  const olds = pre.old?.inputs ?? {};
+  const news = pre.new?.inputs ?? {};
+  const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((k) => !k.startsWith("__"));
+  const diffs = keys.filter((k) => !isDeepStrictEqual(olds[k], news[k])).sort();
+  const detailed = diffs.flatMap((k) => {
+    const [o, n] = [olds[k], news[k]];
+    if (!isMap(o) || !isMap(n)) return [`~${k}`];
+    const inner = [...new Set([...Object.keys(o), ...Object.keys(n)])].sort();
+    return inner.flatMap((i) =>
+      !(i in o)
+        ? [`+${k}.${i}`]
+        : !(i in n)
+          ? [`-${k}.${i}`]
+          : isDeepStrictEqual(o[i], n[i])
+            ? []
+            : [`~${k}.${i}`],
+    );
+  });
+  return { diffs, detailed };
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,220 @@
+#!/usr/bin/env node
+/**
+ * l2stretch-stack: runs a Pulumi program directory through the real Pulumi CLI on machines
+ * without the Node language host (`pulumi-language-nodejs`):
+ *
+ *   l2stretch-stack <program-dir> <preview|up|refresh|destroy|outputs|export> [options]
+ *
+ * The program runs in the Automation API's in-process host (taken from the program's own
+ * `@pulumi/pulumi`); the CLI binary does the rest: engine, diffs, state, secrets and the
+ * dynamic provider. With a standard Pulumi install, `pulumi <command>` in the program
+ * directory does the same. Options:
+ *   --stack NAME          stack to select or create (default "dev")
+ *   --config k=v          set stack config before running (repeatable); --secret k=v for secrets
+ *   --settings-dir DIR    where Pulumi.<stack>.yaml lives (default: the program directory)
+ *   --pulumi PATH         the pulumi binary (default: $L2STRETCH_PULUMI, else `pulumi` on PATH)
+ *   --diff                print the detailed diff (preview/up)
+ *   --refresh             refresh before preview/up
+ *   --expect-no-changes   fail if the operation would change anything
+ *   --json                print a JSON summary on stdout: change summary, planned steps with
+ *                         the names of changed properties, error diagnostics, outputs
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, realpathSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import type { ConfigMap, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { PlanRecorder } from "./plan";
+import { entryFile, loadAutomation, programFrom, type AutomationModule } from "./program";
+
+const COMMANDS = ["preview", "up", "refresh", "destroy", "outputs", "export"] as const;
+type Command = (typeof COMMANDS)[number];
+
+interface Options {
+  programDir: string;
+  command: Command;
+  stack: string;
+  config: ConfigMap;
+  settingsDir: string | undefined;
+  pulumi: string;
+  diff: boolean;
+  refresh: boolean;
+  expectNoChanges: boolean;
+  json: boolean;
+}
+
+const USAGE = `usage: l2stretch-stack <program-dir> <${COMMANDS.join("|")}> [--stack NAME] [--config k=v] [--secret k=v] [--settings-dir DIR] [--pulumi PATH] [--diff] [--refresh] [--expect-no-changes] [--json]`;
+
+function parse(argv: string[]): Options {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      stack: { type: "string", default: "dev" },
+      config: { type: "string", multiple: true, default: [] },
+      secret: { type: "string", multiple: true, default: [] },
+      "settings-dir": { type: "string" },
+      pulumi: { type: "string" },
+      diff: { type: "boolean", default: false },
+      refresh: { type: "boolean", default: false },
+      "expect-no-changes": { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+    },
+  });
+  const [dir, command] = positionals;
+  if (!dir || !command || !(COMMANDS as readonly string[]).includes(command)) throw new Error(USAGE);
+  const config: ConfigMap = {};
+  const add = (pair: string, secret: boolean) => {
+    const eq = pair.indexOf("=");
+    if (eq < 1) throw new Error(`--config/--secret take key=value, got "${eq < 0 ? pair : "=…"}"`);
+    config[pair.slice(0, eq)] = { value: pair.slice(eq + 1), secret };
+  };
+  values.config!.forEach((p) => add(p, false));
+  values.secret!.forEach((p) => add(p, true));
+  return {
+    programDir: path.resolve(dir),
+    command: command as Command,
+    stack: values.stack!,
+    config,
+    settingsDir: values["settings-dir"] ? path.resolve(values["settings-dir"]) : undefined,
+    pulumi: findPulumi(values.pulumi),
+    diff: values.diff!,
+    refresh: values.refresh!,
+    expectNoChanges: values["expect-no-changes"]!,
+    json: values.json!,
+  };
+}
+
+function findPulumi(given: string | undefined): string {
+  const candidate = given ?? process.env["L2STRETCH_PULUMI"];
+  if (candidate) return realpathSync(candidate);
+  for (const dir of (process.env["PATH"] ?? "").split(path.delimiter)) {
+    const p = path.join(dir, "pulumi");
+    if (dir && existsSync(p)) return realpathSync(p);
+  }
+  throw new Error("no pulumi CLI found: put it on PATH, set L2STRETCH_PULUMI or pass --pulumi PATH");
+}
+
+/** The dynamic-provider launcher ships in this package's bin/; the CLI finds plugins on PATH. */
+function withLauncherOnPath(): void {
+  const launcherDir = path.resolve(__dirname, "..", "..", "bin");
+  process.env["PATH"] = `${launcherDir}${path.delimiter}${process.env["PATH"] ?? ""}`;
+}
+
+async function openStack(auto: AutomationModule, o: Options): Promise<Stack> {
+  // The CLI expects <root>/bin/pulumi; pulumi lives in some bin/ directory.
+  const pulumiCommand = await auto.PulumiCommand.get({
+    root: path.dirname(path.dirname(o.pulumi)),
+    skipVersionCheck: true,
+  });
+  const env = { PATH: process.env["PATH"] ?? "" };
+  const project = await auto.LocalWorkspace.create({ workDir: o.programDir, pulumiCommand, envVars: env });
+  const settings = await project.projectSettings();
+  const entry = entryFile(o.programDir, settings.main);
+  const workDir = o.settingsDir ?? o.programDir;
+  mkdirSync(workDir, { recursive: true });
+  // Settings kept elsewhere get a copy of the project whose `main` is the program directory:
+  // the dynamic provider starts there and loads l2stretch from the program's node_modules.
+  // The user's own Pulumi.yaml is never rewritten.
+  const elsewhere = path.resolve(workDir) !== o.programDir;
+  const stack = await auto.LocalWorkspace.createOrSelectStack(
+    { stackName: o.stack, projectName: settings.name, program: programFrom(entry, o.programDir) },
+    {
+      workDir,
+      pulumiCommand,
+      envVars: env,
+      ...(elsewhere ? { projectSettings: { ...settings, main: o.programDir } } : {}),
+    },
+  );
+  if (Object.keys(o.config).length) await stack.setAllConfig(o.config);
+  return stack;
+}
+
+async function run(o: Options): Promise<unknown> {
+  withLauncherOnPath();
+  const auto = loadAutomation(o.programDir);
+  const stack = await openStack(auto, o);
+  const recorder = new PlanRecorder();
+  const common = {
+    onOutput: (out: string) => process.stderr.write(out),
+    onEvent: recorder.onEvent,
+    color: "never" as const,
+  };
+  const plan = () => ({ steps: recorder.steps, diagnostics: recorder.diagnostics });
+  try {
+    switch (o.command) {
+      case "preview": {
+        const r = await stack.preview({
+          ...common,
+          diff: o.diff,
+          refresh: o.refresh,
+          expectNoChanges: o.expectNoChanges,
+        });
+        return { changeSummary: r.changeSummary, ...plan() };
+      }
+      case "up": {
+        const r = await stack.up({
+          ...common,
+          diff: o.diff,
+          refresh: o.refresh,
+          expectNoChanges: o.expectNoChanges,
+        });
+        return { changeSummary: r.summary.resourceChanges, ...plan(), outputs: maskSecrets(r.outputs) };
+      }
+      case "refresh": {
+        const r = await stack.refresh({ ...common, expectNoChanges: o.expectNoChanges });
+        return { changeSummary: r.summary.resourceChanges, ...plan() };
+      }
+      case "destroy": {
+        const r = await stack.destroy(common);
+        return { changeSummary: r.summary.resourceChanges, ...plan() };
+      }
+      case "outputs":
+        return { outputs: maskSecrets(await stack.outputs()) };
+      case "export":
+        // Not stack.exportStack(): the Automation API adds --show-secrets to it.
+        return JSON.parse(
+          execFileSync(o.pulumi, ["stack", "export", "--stack", o.stack, "--non-interactive"], {
+            cwd: (stack.workspace as LocalWorkspace).workDir,
+            maxBuffer: 64 << 20,
+            encoding: "utf8",
+          }),
+        ) as unknown;
+    }
+  } catch (e) {
+    throw Object.assign(e as Error, { plan: plan() });
+  }
+}
+
+/** Secret outputs stay masked: nothing this command prints carries a secret's value. */
+function maskSecrets(outputs: Record<string, { value: unknown; secret: boolean }>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
+}
+
+async function main(): Promise<void> {
+  const o = parse(process.argv.slice(2));
+  try {
+    const result = await run(o);
+    if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  } catch (e) {
+    // The engine already printed what failed; the JSON still says which steps were planned.
+    const plan = (e as { plan?: unknown }).plan;
+    if (o.json && plan) process.stdout.write(`${JSON.stringify({ failed: true, ...(plan as object) })}\n`);
+    throw e;
+  }
+}
+
+main().catch((e: Error) => {
+  process.stderr.write(`\nl2stretch-stack: ${summary(e)}\n`);
+  process.exit(1);
+});
+
+/**
+ * Automation API errors carry the whole CLI output, which was streamed above already; say
+ * only that the command failed, or the message of an error of our own.
+ */
+function summary(e: Error): string {
+  if ("commandResult" in e || /^code: -?\d+\n/.test(e.message))
+    return "the Pulumi operation failed (see the diagnostics above)";
+  return e.message;
+}
