@@ -1,4 +1,4 @@
-import type { ZodType, ZodTypeDef } from "zod";
+import type { ZodIssue, ZodType, ZodTypeDef } from "zod";
 
 /**
  * Turns a zod schema into a dynamic provider `check()` result: every issue becomes a
@@ -76,7 +76,7 @@ export function checkWithSchema<In, Out>(
             property: formatPath([...i.path, k]),
             reason: notAnInput(k, objectKeys(schema, i.path)),
           }))
-        : [{ property: formatPath(i.path), reason: i.message }],
+        : [{ property: formatPath(i.path), reason: inUserWords(i) }],
     );
   return { inputs: news, failures };
 }
@@ -107,4 +107,15 @@ function unwrap(s: unknown): unknown {
     s = next;
   }
   return s;
+}
+
+/** zod's generic messages ("Required", "Expected number, received string") in plain words. */
+function inUserWords(i: ZodIssue): string {
+  const what = formatPath(i.path) || "this input";
+  if (i.code !== "invalid_type") return i.message;
+  // Custom messages (required_error / invalid_type_error) already speak to the user.
+  if (i.received === "undefined") return i.message === "Required" ? `${what} is required` : i.message;
+  return i.message.startsWith("Expected ")
+    ? `${what} must be a ${i.expected}, not a ${i.received}`
+    : i.message;
 }

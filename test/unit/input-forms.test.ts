@@ -69,6 +69,25 @@ describe("validation with values not known until apply", () => {
   });
 });
 
+describe("failures in the user's words", () => {
+  const check = (v: Record<string, unknown>) =>
+    checkWithSchema(edgeTrunkInterfaceSchema, v, normalizeEdgeTrunkInterface);
+
+  it("says what is missing instead of zod's 'Required'", () => {
+    const { portgroupId: _p, ...rest } = trunk;
+    expect(check(rest).failures).toEqual([
+      { property: "portgroupId", reason: expect.stringMatching(/portgroupId/) },
+    ]);
+    expect(check(rest).failures[0]!.reason).not.toBe("Required");
+  });
+
+  it("names a misspelt input and the one meant", () => {
+    expect(check({ ...trunk, portGroupId: "dvportgroup-1" }).failures).toEqual([
+      { property: "portGroupId", reason: '"portGroupId" is not an input; did you mean "portgroupId"?' },
+    ]);
+  });
+});
+
 describe("withInputForms", () => {
   const calls: { op: string; args: Props[] }[] = [];
   const inner: ResourceHandler = {
