@@ -82,8 +82,10 @@ async function main(): Promise<void> {
     const lo = l2.outputs;
     console.log(`demo: stretched tunnel IDs ${JSON.stringify(lo["tunnelIds"])}`);
     console.log(`demo:   on-prem trunk sub-interfaces ${JSON.stringify(lo["onpremSubInterfaces"])}`);
+    const why = (k: string) => (lo[k] ? ` (${String(lo[k])})` : "");
     console.log(
-      `demo:   L2VPN tunnel status: ${String(lo["clientTunnel"])}${lo["clientFailure"] ? ` (${String(lo["clientFailure"])})` : ""}`,
+      `demo:   L2VPN tunnel, read live: client ${String(lo["clientTunnel"])}${why("clientFailure")}, ` +
+        `server site onprem ${String(lo["serverSiteStatus"])}${why("serverFailure")}`,
     );
     console.log("demo: to remove both again run: npm run demo -- destroy");
   } finally {
