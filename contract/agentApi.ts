@@ -1,22 +1,41 @@
+import type { Budget } from "./mtu";
+
 /**
- * The parts of the agent's API answers the provider uses (see gateway/agent/api.ts and
- * agent.ts). Declared here rather than imported so the client compiles without the agent's
- * Node-side modules; fields the provider does not read are left out.
+ * The gateway agent's API answers: the agent builds them with these types and the provider's
+ * client reads them with the same ones, so the two cannot drift. Node-free, like the rest of
+ * the contract.
  */
 export interface AgentIssue {
   path: string;
   message: string;
 }
 
+/** One step the agent took (or would take) on the data path. */
+export interface AgentStep {
+  action: string;
+  description: string;
+}
+
+export interface AgentApplyResult {
+  ok: boolean;
+  actions: AgentStep[];
+  error?: string;
+  rolledBack?: boolean;
+  rollbackError?: string;
+  durationMs: number;
+  at: string;
+}
+
+/** `PUT /v1/config` when the document was applied (or already was). */
 export interface AgentPutResult {
   result: "applied" | "unchanged";
   digest: string;
-  apply: { ok: boolean; actions: { action: string; description: string }[]; at: string };
+  apply: AgentApplyResult;
 }
 
 export interface AgentConfigView {
   /** The applied document, secrets replaced by `sha256:<hex>`. */
-  config: Record<string, unknown>;
+  config: unknown;
   /** Digest of the full document (secrets included), the "applied config version". */
   digest: string;
 }
@@ -31,20 +50,41 @@ export interface AgentNetworkStatus {
   present: boolean;
   remoteMacs: string[];
   localMacs: string[];
+  counters: { rxBytes: number; txBytes: number; rxDropped: number; txDropped: number } | null;
+  /** Frames the egress-optimization filter kept from crossing the stretch. */
+  egressDrops: number;
 }
 
+export interface AgentTunnelStatus {
+  ike: string;
+  child: string;
+  up: boolean;
+  bytesIn: number;
+  bytesOut: number;
+  charonRunning: boolean;
+  charonRestarts: number;
+  lastCharonRestart: { at: string; downMs: number } | null;
+}
+
+/** `GET /v1/status`. */
 export interface AgentStatus {
   configured: boolean;
   digest: string | null;
-  tunnel: { ike: string; child: string; up: boolean; charonRunning: boolean };
-  budget: { innerMtu: number; mss: number; mssV6: number; tunnelMtu: number } | null;
+  tunnel: AgentTunnelStatus;
+  budget: Budget | null;
+  /** Largest unfragmented IP packet VTEP to VTEP through the tunnel, as last measured. */
   pathMtu: { value: number; at: string } | null;
+  leakGuardDrops: number;
+  injectGuardDrops: number;
   networks: AgentNetworkStatus[];
-  lastApply: { ok: boolean; error?: string; at: string } | null;
+  lastApply: AgentApplyResult | null;
+  rejectedConfigs: number;
+  /** Added by the API layer: the agent's own certificate fingerprint. */
   fingerprint256?: string;
 }
 
+/** `DELETE /v1/config`. */
 export interface AgentDeleteResult {
   result: "removed" | "absent";
-  actions: { action: string; description: string }[];
+  actions: AgentStep[];
 }

@@ -4,9 +4,15 @@
  */
 import * as fs from "node:fs";
 import { Mutex } from "async-mutex";
+import type {
+  AgentConfigView,
+  AgentDeleteResult,
+  AgentNetworkStatus,
+  AgentStatus,
+} from "../../contract/agentApi";
 import { Executor } from "./exec";
 import { Charon } from "./charon";
-import { Applier, ApplyResult, ConfigStore, StepLog } from "./apply";
+import { Applier, ApplyResult, ConfigStore } from "./apply";
 import { LiveState, readFdb, readLiveState } from "./live";
 import { verify } from "./plan";
 import {
@@ -147,7 +153,7 @@ export class Agent {
    * IKE daemon, and the files holding the PSK or key. Idempotent: `absent` when nothing was
    * configured, so a retried delete succeeds.
    */
-  async deleteConfig(): Promise<{ result: "removed" | "absent"; actions: StepLog[] }> {
+  async deleteConfig(): Promise<AgentDeleteResult> {
     return this.mutex.runExclusive(async () => {
       const t0 = Date.now();
       const previous = this.current ?? this.store.load();
@@ -171,7 +177,7 @@ export class Agent {
     });
   }
 
-  getConfig(): { config: unknown; digest: string } | undefined {
+  getConfig(): AgentConfigView | undefined {
     return this.current ? { config: redact(this.current), digest: configDigest(this.current) } : undefined;
   }
 
@@ -225,13 +231,13 @@ export class Agent {
     }
   }
 
-  async status(): Promise<Record<string, unknown>> {
+  async status(): Promise<AgentStatus> {
     const ex = this.opts.executor;
     const live: LiveState = await readLiveState(ex, this.charon.swanctlPaths(), NFT_TABLE);
     const cfg = this.current;
     const ike = live.sas?.find((s) => s.name === IKE_CONN);
     const child = ike?.children.find((c) => c.name === CHILD_SA && c.state === "INSTALLED");
-    const networks = [];
+    const networks: AgentNetworkStatus[] = [];
     for (const n of cfg?.networks ?? []) {
       const br = bridgeName(n.vni);
       const vx = vxlanName(n.vni);
@@ -279,22 +285,15 @@ export class Agent {
 
   async metrics(): Promise<string> {
     const s = await this.status();
-    const t = s["tunnel"] as { up: boolean; bytesIn: number; bytesOut: number; charonRestarts: number };
-    const nets = s["networks"] as {
-      name: string;
-      vni: number;
-      remoteMacs: string[];
-      localMacs: string[];
-      egressDrops: number;
-      counters: { rxBytes: number; txBytes: number; rxDropped: number; txDropped: number } | null;
-    }[];
+    const t = s.tunnel;
+    const nets = s.networks;
     const lbl = (n: { name: string; vni: number }) => ({ network: n.name, vni: String(n.vni) });
     const m: Metric[] = [
       {
         name: "l2stretch_configured",
         help: "1 when a configuration is applied",
         type: "gauge",
-        samples: [{ value: s["configured"] ? 1 : 0 }],
+        samples: [{ value: s.configured ? 1 : 0 }],
       },
       {
         name: "l2stretch_tunnel_up",
@@ -321,13 +320,13 @@ export class Agent {
         name: "l2stretch_leak_guard_drops_total",
         help: "Clear-text VXLAN packets to the peer dropped",
         type: "counter",
-        samples: [{ value: Number(s["leakGuardDrops"]) }],
+        samples: [{ value: s.leakGuardDrops }],
       },
       {
         name: "l2stretch_inject_guard_drops_total",
         help: "Clear-text VXLAN packets from the WAN dropped",
         type: "counter",
-        samples: [{ value: Number(s["injectGuardDrops"]) }],
+        samples: [{ value: s.injectGuardDrops }],
       },
       {
         name: "l2stretch_apply_total",

@@ -12,21 +12,11 @@ import { Action, PlannerInput, Step, plan, plannedFiles } from "./plan";
 import { GatewayConfig, GatewayConfigSchema } from "../../contract/gatewayDocument";
 import { CharonPaths, IKE_CONN, NFT_TABLE } from "./render";
 import { readLiveState } from "./live";
+import type { AgentApplyResult, AgentStep } from "../../contract/agentApi";
 
-export interface StepLog {
-  action: string;
-  description: string;
-}
-
-export interface ApplyResult {
-  ok: boolean;
-  actions: StepLog[];
-  error?: string;
-  rolledBack?: boolean;
-  rollbackError?: string;
-  durationMs: number;
-  at: string;
-}
+/** What the agent reports of each step and of an apply: the shapes of its API (contract). */
+export type StepLog = AgentStep;
+export type ApplyResult = AgentApplyResult;
 
 /** Atomic file write: a crash leaves either the old or the new file, never half of one. */
 export function writeFileAtomic(file: string, content: string, mode = 0o600): void {

@@ -10,6 +10,7 @@ import { waitForConvergence } from "../../provider/gateway/converge";
 import { normalizeFingerprint } from "../../contract/endpoint";
 import { CertificatePinError } from "../../provider/gateway/pinning";
 import type { AgentStatus } from "../../contract/agentApi";
+import { computeBudget } from "../../contract/mtu";
 
 /** A self-signed HTTPS server standing in for an agent; records every request that reached it. */
 const TOKEN = "unit-token-0123456789";
@@ -161,21 +162,30 @@ describe("agent errors and retries", () => {
 });
 
 describe("wait for convergence", () => {
+  const tunnel = (state: Pick<AgentStatus["tunnel"], "ike" | "child" | "up">): AgentStatus["tunnel"] => ({
+    ...state,
+    bytesIn: 0,
+    bytesOut: 0,
+    charonRunning: true,
+    charonRestarts: 0,
+    lastCharonRestart: null,
+  });
   const status = (over: Partial<AgentStatus>): AgentStatus => ({
     configured: true,
     digest: "d1",
-    tunnel: { ike: "ESTABLISHED", child: "INSTALLED", up: true, charonRunning: true },
-    budget: { innerMtu: 1350, mss: 1310, mssV6: 1290, tunnelMtu: 1400 },
+    tunnel: tunnel({ ike: "ESTABLISHED", child: "INSTALLED", up: true }),
+    budget: computeBudget({ underlayMtu: 1500, transport: { type: "ipsec" } }),
     pathMtu: null,
+    leakGuardDrops: 0,
+    injectGuardDrops: 0,
     networks: [],
-    lastApply: { ok: true, at: "" },
+    lastApply: { ok: true, actions: [], durationMs: 1, at: "" },
+    rejectedConfigs: 0,
     ...over,
   });
 
   it("polls until the tunnel is up, reporting progress only when it changes", async () => {
-    const answers = [
-      status({ tunnel: { ike: "CONNECTING", child: "DOWN", up: false, charonRunning: true } }),
-    ];
+    const answers = [status({ tunnel: tunnel({ ike: "CONNECTING", child: "DOWN", up: false }) })];
     answers.push(answers[0]!, status({}));
     reply = () => ({ status: 200, body: answers.shift() ?? status({}) });
     const progress: string[] = [];
