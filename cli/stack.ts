@@ -198,8 +198,13 @@ async function main(): Promise<void> {
     if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
   } catch (e) {
     // The engine already printed what failed; the JSON still says which steps were planned.
-    const plan = (e as { plan?: unknown }).plan;
-    if (o.json && plan) process.stdout.write(`${JSON.stringify({ failed: true, ...(plan as object) })}\n`);
+    const plan = (e as { plan?: { diagnostics: { severity: string; message: string }[] } }).plan;
+    if (o.json && plan) process.stdout.write(`${JSON.stringify({ failed: true, ...plan })}\n`);
+    // With --diff the CLI writes errors where the Automation API does not stream them: say
+    // them here, once, so a failed preview in CI always shows why.
+    const errors = (plan?.diagnostics ?? []).filter((d) => d.severity === "error");
+    if (o.diff && errors.length)
+      process.stderr.write(`\n${errors.map((d) => `error: ${d.message}`).join("\n")}\n`);
     throw e;
   }
 }

@@ -65,8 +65,9 @@ export function withInputForms(inner: ResourceHandler, spec: InputSpec): Resourc
 
 /**
  * The known part of inputs that hold unknowns, and how to put the unknowns back: entries of
- * keyed lists that hold an unknown are left out (a new sub-interface whose tunnel ID is not
- * known yet), other inputs that hold one take their previous value. After normalising the
+ * keyed lists that hold an unknown take their previous value, or are left out when new (a
+ * new sub-interface whose tunnel ID is not known yet); other inputs that hold one take their
+ * previous value. After normalising the
  * known part (defaults filled, values canonical, exactly as stored before), `restore` puts
  * the raw unknown-holding values back in place.
  */
@@ -78,11 +79,17 @@ export function knownPart(
   const held: { path: string; entries: Props }[] = [];
   let inputs = news;
   for (const path of keyed) {
+    const before = path.split(".").reduce<unknown>((v, k) => (isMap(v) ? v[k] : undefined), olds);
     inputs = mapAtPath(inputs, path, (v) => {
       if (!isMap(v)) return v;
       const unknown = Object.entries(v).filter(([, e]) => containsUnknown(e));
       if (unknown.length) held.push({ path, entries: Object.fromEntries(unknown) });
-      return Object.fromEntries(Object.entries(v).filter(([, e]) => !containsUnknown(e)));
+      // An entry that holds an unknown is probed as it was before (a site whose stretched
+      // tunnel IDs grow keeps validating as that site), or left out when it is new.
+      const probed = Object.entries(v).flatMap(([name, e]) =>
+        !containsUnknown(e) ? [[name, e]] : isMap(before) && name in before ? [[name, before[name]]] : [],
+      );
+      return Object.fromEntries(probed);
     });
   }
   const swapped = Object.keys(inputs).filter((k) => containsUnknown(inputs[k]));

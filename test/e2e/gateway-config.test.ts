@@ -3,6 +3,8 @@
  * whose data paths run in the two-site namespace lab of test/datapath:
  * up → no-change preview → someone deletes the VXLAN device → refresh sees it → up repairs
  * it → destroy removes the stretch from both appliances. No token or PSK in clear anywhere.
+ * Every change runs a real `preview --diff` first, as an interactive `pulumi up` does, and
+ * the test asserts its plan before `up` applies it.
  */
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
@@ -18,7 +20,7 @@ import {
   waitFor,
   type AgentProc,
 } from "../datapath/lab";
-import { changes, ExampleStack } from "../support/stack";
+import { changes, ExampleStack, planOf, previewThenDestroy, previewThenUp, stepOf } from "../support/stack";
 
 jest.setTimeout(120_000);
 
@@ -30,6 +32,7 @@ const P = "l2stretch-gateway-stretch";
 const TOKEN = { A: `tokA-${randomBytes(16).toString("hex")}`, B: `tokB-${randomBytes(16).toString("hex")}` };
 const PSK = `psk-${randomBytes(24).toString("hex")}`;
 const VXLAN = "l2vx100";
+const NOTHING = { create: [], update: [], replace: [], delete: [] };
 
 function filesUnder(dir: string): string[] {
   return fs.readdirSync(dir).flatMap((name) => {
@@ -89,7 +92,8 @@ describeIf("GatewayConfig through the Pulumi CLI against two namespaced gateways
     }
     args.push("--config", `${P}:underlayA=${ADDR.gwA}`, "--config", `${P}:underlayB=${ADDR.gwB}`);
     args.push("--secret", `${P}:psk=${PSK}`);
-    const r = await timed("up", () => stack.ok("up", ...args));
+    const { up: r } = await timed("preview + up", () => previewThenUp(stack, args));
+    expect(planOf(r)).toEqual({ ...NOTHING, create: ["gateway-a", "gateway-b"] });
     expect(changes(r)).toMatchObject({ create: 3 });
     const out = r["outputs"] as Record<string, unknown>;
     expect(out["tunnelA"]).toMatchObject({ up: true });
@@ -105,8 +109,9 @@ describeIf("GatewayConfig through the Pulumi CLI against two namespaced gateways
   });
 
   it("previews no changes right after up", async () => {
-    const r = await timed("preview", () => stack.run("preview", "--expect-no-changes"));
+    const r = await timed("preview", () => stack.run("preview", "--diff", "--expect-no-changes"));
     if (r.code !== 0) throw new Error(r.stderr.slice(-3000));
+    expect(planOf(r.json ?? {})).toEqual(NOTHING);
   });
 
   it("refresh sees a VXLAN device deleted behind its back, and up repairs it", async () => {
@@ -119,13 +124,16 @@ describeIf("GatewayConfig through the Pulumi CLI against two namespaced gateways
     expect(changes(refreshed.json ?? {})).toMatchObject({ update: 1 });
     // The drift is gateway A's document (the network is gone), not just newly learned MACs.
     expect(refreshed.stderr).toMatch(/GatewayConfig gateway-a updated .*\[diff: ~config\]/);
-    const preview = await timed("preview (drift)", () => stack.run("preview", "--expect-no-changes"));
-    expect(preview.code).not.toBe(0);
-    const repaired = await timed("up (repair)", () => stack.ok("up"));
+    // The repair re-applies gateway A's document in place; gateway B is left alone.
+    const { preview, up: repaired } = await timed("preview + up (repair)", () => previewThenUp(stack));
+    expect(planOf(preview)).toEqual({ ...NOTHING, update: ["gateway-a"] });
+    expect(stepOf(preview, "gateway-a").diffs).toEqual(["config"]);
     expect(changes(repaired)).toMatchObject({ update: 1 });
     expect(hasLink("A", VXLAN)).toBe(true);
     await waitFor("ping across after the repair", pingAcross, 30_000, 200);
-    const again = await timed("preview (after repair)", () => stack.run("preview", "--expect-no-changes"));
+    const again = await timed("preview (after repair)", () =>
+      stack.run("preview", "--diff", "--expect-no-changes"),
+    );
     if (again.code !== 0) throw new Error(again.stderr.slice(-3000));
   });
 
@@ -142,7 +150,8 @@ describeIf("GatewayConfig through the Pulumi CLI against two namespaced gateways
   });
 
   it("destroy removes the stretch from both appliances", async () => {
-    const r = await timed("destroy", () => stack.ok("destroy"));
+    const { destroy: r, deleted } = await timed("preview + destroy", () => previewThenDestroy(stack));
+    expect(deleted).toEqual(["gateway-a", "gateway-b"]);
     expect(changes(r)).toMatchObject({ delete: 3 });
     for (const s of ["A", "B"] as const) {
       expect((await agentCall(s, "GET", "/v1/config")).status).toBe(404);

@@ -5,15 +5,24 @@ import { startSimulator, type RunningSim } from "../../sim";
 import { NsxEdgeClient } from "../../provider/nsxv/client";
 import { nsxDirectTransport } from "../../provider/nsxv/directTransport";
 import { NsxExecutor } from "../../provider/nsxv/executor";
-import { changes, ExampleStack } from "../support/stack";
+import { changes, ExampleStack, planOf, previewThenDestroy, previewThenUp, stepOf } from "../support/stack";
 
 /**
  * examples/nsx-l2vpn with the real Pulumi CLI: the cloud edge (through vCD) serves L2VPN,
  * the on-prem edge (through NSX Manager) gets a trunk with matching tunnel IDs and the client.
+ * Every change runs a real `preview --diff` first, as an interactive `pulumi up` does, and
+ * the test asserts its plan (which resources, which named entries) before `up` applies it.
  */
 jest.setTimeout(300_000);
 
 const SECRETS = { vcd: "Alice-Secret-1", nsx: "Nsx-Admin-Secret-1", site: "Site-Passw0rd-42" };
+
+interface ExportedResource {
+  urn: string;
+  type: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -53,19 +62,44 @@ describe("NSX-v L2VPN stretch through the Pulumi CLI", () => {
   });
   afterAll(async () => sim?.close());
 
-  it("brings the stretch up on both edges", async () => {
-    const r = await stack.ok(
-      "up",
+  /** The exported state's resource of one type (by its type name, e.g. "L2VpnServer"). */
+  const exported = async (type: string): Promise<ExportedResource> => {
+    const e = (await stack.ok("export")) as { deployment: { resources: ExportedResource[] } };
+    const r = e.deployment.resources.find((x) => x.type.endsWith(`l2stretch:${type}`));
+    if (!r) throw new Error(`no ${type} in the exported state`);
+    return r;
+  };
+  const diffsOf = (json: Record<string, unknown>, names: string[]) =>
+    Object.fromEntries(names.map((n) => [n, stepOf(json, n).detailedDiff]));
+
+  it("previews the create, then brings the stretch up on both edges", async () => {
+    const { up } = await previewThenUp(stack, [
       "--secret",
       `l2stretch:password=${SECRETS.vcd}`,
       "--secret",
       `l2stretch:nsxPassword=${SECRETS.nsx}`,
       "--secret",
       `l2stretch-nsx-l2vpn:sitePassword=${SECRETS.site}`,
-    );
-    const out = r["outputs"] as Record<string, unknown>;
+    ]);
+    expect(planOf(up)).toEqual({
+      create: ["cloud-l2vpn", "onprem-l2vpn", "onprem-trunk", "stretched-1"],
+      update: [],
+      replace: [],
+      delete: [],
+    });
+    const out = up["outputs"] as Record<string, unknown>;
     expect(out["tunnelIds"]).toEqual({ "stretched-1": 1 });
-    expect(out["clientTunnel"]).toBe("up");
+    expect(out["onpremSubInterfaces"]).toEqual({ "stretched-1": 10 });
+    // Read live once both ends exist: both ends agree the tunnel is up, with no failure.
+    expect(out).toMatchObject({
+      serverSiteStatus: "up",
+      serverFailure: "",
+      clientTunnel: "up",
+      clientFailure: "",
+    });
+    // Transient status is not stored by create: only a refresh records a reading.
+    expect((await exported("L2VpnServer")).outputs?.["siteStatus"]).toBeUndefined();
+    expect((await exported("L2VpnClient")).outputs?.["tunnel"]).toBeUndefined();
     const trunk = (await edges["edge-onprem-1"]!.getVnics()).find((v) => v.type === "trunk");
     expect(trunk?.subInterfaces.map((s) => [s.name, s.tunnelId, s.vlanId])).toEqual([
       ["stretched-1", 1, 100],
@@ -79,14 +113,27 @@ describe("NSX-v L2VPN stretch through the Pulumi CLI", () => {
     });
   });
 
-  it("previews no changes, and refresh sees the server side come up", async () => {
+  it("previews no changes, and refresh records both ends' tunnel status with when it was read", async () => {
+    const before = Date.now();
     await stack.ok("refresh");
-    expect((await stack.run("preview", "--expect-no-changes")).code).toBe(0);
-    const exported = (await stack.ok("export")) as {
-      deployment: { resources: { type: string; outputs?: Record<string, unknown> }[] };
-    };
-    const server = exported.deployment.resources.find((r) => r.type.endsWith("l2stretch:L2VpnServer"));
-    expect(server?.outputs?.["siteStatus"]).toMatchObject({ onprem: { status: "up" } });
+    expect((await stack.run("preview", "--diff", "--expect-no-changes")).code).toBe(0);
+    const server = await exported("L2VpnServer");
+    expect(server.outputs?.["siteStatus"]).toEqual({
+      onprem: expect.objectContaining({ status: "up", observedAt: expect.any(String) }),
+    });
+    const seen = (server.outputs?.["siteStatus"] as Record<string, { observedAt: string }>)["onprem"]!;
+    expect(Date.parse(seen.observedAt)).toBeGreaterThanOrEqual(before - 1000);
+    expect((await exported("L2VpnClient")).outputs?.["tunnel"]).toMatchObject({
+      status: "up",
+      observedAt: expect.any(String),
+    });
+    // Named lists are stored keyed by name.
+    expect(server.inputs?.["sites"]).toEqual({
+      onprem: expect.objectContaining({ user: "onprem-site", stretchedTunnelIds: [1] }),
+    });
+    expect((await exported("EdgeTrunkInterface")).inputs?.["subInterfaces"]).toEqual({
+      "stretched-1": expect.objectContaining({ tunnelId: 1, vlanId: 100 }),
+    });
   });
 
   it("sees a deleted sub-interface on refresh and repairs it on up", async () => {
@@ -96,20 +143,46 @@ describe("NSX-v L2VPN stretch through the Pulumi CLI", () => {
     );
     const refreshed = await stack.ok("refresh");
     expect(changes(refreshed)["update"]).toBeGreaterThanOrEqual(1);
-    expect((await stack.run("preview", "--expect-no-changes")).code).not.toBe(0);
-    const r = await stack.ok("up");
-    expect((r["outputs"] as Record<string, unknown>)["clientTunnel"]).toBe("up");
+    // The repair puts back exactly the missing sub-interface, and the client's stretch of it
+    // (the client lists sub-interfaces by index: refresh read the deleted one's index, which
+    // no longer maps to a tunnel ID, as a raw index; the repair stretches tunnel ID 1 again).
+    const { preview, up } = await previewThenUp(stack);
+    expect(planOf(preview)).toEqual({
+      create: [],
+      update: ["onprem-l2vpn", "onprem-trunk"],
+      replace: [],
+      delete: [],
+    });
+    expect(diffsOf(preview, ["onprem-trunk", "onprem-l2vpn"])).toEqual({
+      "onprem-trunk": ["+subInterfaces.stretched-1"],
+      "onprem-l2vpn": ["~stretchedSubInterfaceIndexes", "~stretchedTunnelIds"],
+    });
+    expect((up["outputs"] as Record<string, unknown>)["clientTunnel"]).toBe("up");
     const trunk = (await edges["edge-onprem-1"]!.getVnics()).find((v) => v.type === "trunk");
     expect(trunk?.subInterfaces.map((s) => s.tunnelId)).toEqual([1]);
   });
 
-  it("adds a second stretched network on both sides in place", async () => {
-    const r = await stack.ok("up", "--config", "l2stretch-nsx-l2vpn:networks=2");
-    expect(changes(r)).toMatchObject({ create: 1 });
-    expect(changes(r)["replace"]).toBeUndefined();
-    const out = r["outputs"] as Record<string, unknown>;
+  it("previews adding a second network (its tunnel ID still unknown) and adds it on both sides in place", async () => {
+    const { preview, up } = await previewThenUp(stack, ["--config", "l2stretch-nsx-l2vpn:networks=2"]);
+    expect(planOf(preview)).toEqual({
+      create: ["stretched-2"],
+      update: ["cloud-l2vpn", "onprem-l2vpn", "onprem-trunk"],
+      replace: [],
+      delete: [],
+    });
+    // A reviewer reads only what changes: the new entry by name, nothing about stretched-1
+    // and no defaulted input shown as removed.
+    const expected = {
+      "onprem-trunk": ["+subInterfaces.stretched-2"],
+      "cloud-l2vpn": ["~sites.onprem"],
+      "onprem-l2vpn": ["~egressOptimizationGatewayIps", "~stretchedTunnelIds"],
+    };
+    expect(diffsOf(preview, Object.keys(expected))).toEqual(expected);
+    expect(diffsOf(up, Object.keys(expected))).toEqual(expected);
+    const out = up["outputs"] as Record<string, unknown>;
     expect(out["tunnelIds"]).toEqual({ "stretched-1": 1, "stretched-2": 2 });
-    expect(out["clientTunnel"]).toBe("up");
+    expect(out["onpremSubInterfaces"]).toEqual({ "stretched-1": 10, "stretched-2": 11 });
+    expect(out).toMatchObject({ serverSiteStatus: "up", clientTunnel: "up" });
     const server = (await edges["edge-cloud-1"]!.getL2Vpn({ showSensitiveData: true })).server;
     expect(server?.peerSites[0]?.vnics).toEqual([10, 11]);
   });
@@ -124,7 +197,8 @@ describe("NSX-v L2VPN stretch through the Pulumi CLI", () => {
   });
 
   it("destroys the stretch, leaving both edges as they were, with no lost update", async () => {
-    await stack.ok("destroy");
+    const { deleted } = await previewThenDestroy(stack);
+    expect(deleted).toEqual(["cloud-l2vpn", "onprem-l2vpn", "onprem-trunk", "stretched-1", "stretched-2"]);
     for (const name of Object.keys(edges)) expect(await snapshot(name)).toBe(before[name]);
     expect(sim.stats().lostUpdates).toBe(0);
   });

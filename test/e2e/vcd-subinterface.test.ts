@@ -7,11 +7,22 @@ import { getVdcNetworks } from "../../provider/vcd/edges";
 import { findEdgeGateway, findVdc } from "../../provider/vcd/inventory";
 import { findNetworkByName, getNetwork, updateNetwork } from "../../provider/vcd/networks";
 import { queryRecords } from "../../provider/vcd/query";
-import { changes, ExampleStack } from "../support/stack";
+import {
+  changes,
+  diagnosticsOf,
+  ExampleStack,
+  planOf,
+  previewThenDestroy,
+  previewThenUp,
+  stepOf,
+  stepsOf,
+} from "../support/stack";
 
 /**
  * The foundation flow with the real Pulumi CLI over examples/vcd-subinterface:
  * preview → up → no-change preview → drift → refresh → repair → update → replace → destroy.
+ * Every change runs a real `preview --diff` first, as an interactive `pulumi up` does, and
+ * the test asserts its plan before `up` applies it.
  */
 jest.setTimeout(240_000);
 
@@ -57,15 +68,20 @@ describe("SubinterfaceOrgNetwork through the Pulumi CLI", () => {
     return rec ? { rec, net: (await getNetwork(admin, rec.href))! } : undefined;
   };
 
+  const NOTHING = { create: [], update: [], replace: [], delete: [] };
+
   it("previews the create, with the password kept as a secret", async () => {
-    const r = await stack.ok("preview", "--secret", `l2stretch:password=${PASSWORD}`);
+    const r = await stack.ok("preview", "--diff", "--secret", `l2stretch:password=${PASSWORD}`);
     expect(changes(r)).toMatchObject({ create: 2 }); // the stack and the network
+    expect(planOf(r)).toEqual({ ...NOTHING, create: ["stretched-app"] });
+    expect(diagnosticsOf(r)).toEqual([]);
     expect(await network()).toBeUndefined();
   });
 
   it("creates the network and reports its tunnel ID", async () => {
-    const r = await stack.ok("up");
-    const outputs = r["outputs"] as Record<string, unknown>;
+    const { up } = await previewThenUp(stack);
+    expect(planOf(up)).toEqual({ ...NOTHING, create: ["stretched-app"] });
+    const outputs = up["outputs"] as Record<string, unknown>;
     expect(outputs["tunnelId"]).toBe(1);
     expect(outputs["subInterfaceIndex"]).toBe(10);
     expect(outputs["lookedUpTunnelId"]).toBe(1);
@@ -76,8 +92,9 @@ describe("SubinterfaceOrgNetwork through the Pulumi CLI", () => {
   });
 
   it("previews no changes right after up", async () => {
-    const r = await stack.run("preview", "--expect-no-changes");
+    const r = await stack.run("preview", "--diff", "--expect-no-changes");
     expect(r.code).toBe(0);
+    expect(planOf(r.json ?? {})).toEqual(NOTHING);
   });
 
   it("sees drift on refresh and repairs it on up", async () => {
@@ -91,16 +108,22 @@ describe("SubinterfaceOrgNetwork through the Pulumi CLI", () => {
     });
     const refreshed = await stack.ok("refresh");
     expect(changes(refreshed)).toMatchObject({ update: 1 });
-    const preview = await stack.run("preview", "--expect-no-changes");
-    expect(preview.code).not.toBe(0); // the program still wants 10.20.0.53
-    await stack.ok("up");
+    // The program still wants 10.20.0.53: the repair is an in-place update of DNS only.
+    const { preview } = await previewThenUp(stack);
+    expect(planOf(preview)).toEqual({ ...NOTHING, update: ["stretched-app"] });
+    expect(stepOf(preview, "stretched-app").detailedDiff).toEqual(["~dnsServers"]);
     expect((await network())!.net.dns1).toBe("10.20.0.53");
-    expect((await stack.run("preview", "--expect-no-changes")).code).toBe(0);
+    expect((await stack.run("preview", "--diff", "--expect-no-changes")).code).toBe(0);
   });
 
   it("updates DNS in place, keeping the network and its tunnel", async () => {
     const before = (await network())!.net.id;
-    const r = await stack.ok("up", "--config", "l2stretch-vcd-subinterface:dnsServer=10.20.0.54");
+    const { preview, up: r } = await previewThenUp(stack, [
+      "--config",
+      "l2stretch-vcd-subinterface:dnsServer=10.20.0.54",
+    ]);
+    expect(planOf(preview)).toEqual({ ...NOTHING, update: ["stretched-app"] });
+    expect(stepOf(preview, "stretched-app").detailedDiff).toEqual(["~dnsServers"]);
     expect(changes(r)).toMatchObject({ update: 1 });
     expect(changes(r)["replace"]).toBeUndefined();
     const after = (await network())!.net;
@@ -110,7 +133,15 @@ describe("SubinterfaceOrgNetwork through the Pulumi CLI", () => {
 
   it("replaces the network when the edge gateway changes", async () => {
     const before = (await network())!.net.id;
-    const r = await stack.ok("up", "--config", "l2stretch-vcd-subinterface:edgeGateway=edge-cloud-2");
+    const { preview, up: r } = await previewThenUp(
+      stack,
+      ["--config", "l2stretch-vcd-subinterface:edgeGateway=edge-cloud-2"],
+      { replace: ["stretched-app"] },
+    );
+    expect(planOf(preview)).toEqual({ ...NOTHING, replace: ["stretched-app"] });
+    const replace = stepsOf(preview).find((s) => s.op === "replace");
+    expect(replace).toMatchObject({ name: "stretched-app", replaceKeys: ["edgeGateway"] });
+    expect(replace?.detailedDiff).toEqual(["~edgeGateway"]);
     expect(changes(r)).toMatchObject({ replace: 1 });
     const outputs = r["outputs"] as Record<string, unknown>;
     expect(outputs["edgeGateway"]).toBe("edge-cloud-2");
@@ -135,7 +166,8 @@ describe("SubinterfaceOrgNetwork through the Pulumi CLI", () => {
   });
 
   it("destroys everything it made, leaving the simulator empty", async () => {
-    const r = await stack.ok("destroy");
+    const { destroy: r, deleted } = await previewThenDestroy(stack);
+    expect(deleted).toEqual(["stretched-app"]);
     expect(changes(r)).toMatchObject({ delete: 2 });
     expect(await queryRecords(admin, "orgVdcNetwork")).toEqual([]);
     const vdc = await findVdc(admin, "acme-vdc");
@@ -161,17 +193,25 @@ describe("bad input is rejected at preview, naming the field", () => {
   });
   afterAll(async () => sim?.close());
 
+  // The last case is a pull request's `preview --diff`: the error must show there as well.
   it.each([
     [
       "l2stretch-vcd-subinterface:gatewayCidr=10.20.0.0/24",
+      [],
       /gatewayCidr.*host address inside 10\.20\.0\.0\/24/,
     ],
-    ["l2stretch-vcd-subinterface:dnsServer=10.20.0.300", /dnsServers\[0\].*IPv4 address/],
-    ["l2stretch-vcd-subinterface:networkName=bad/name", /name.*vCD network name rules/],
-  ])("%s", async (config, message) => {
-    const r = await stack.run("preview", "--config", config);
+    ["l2stretch-vcd-subinterface:dnsServer=10.20.0.300", [], /dnsServers\[0\].*IPv4 address/],
+    ["l2stretch-vcd-subinterface:networkName=bad/name", [], /name.*vCD network name rules/],
+    ["l2stretch-vcd-subinterface:dnsServer=10.20.0.300", ["--diff"], /dnsServers\[0\].*IPv4 address/],
+  ])("%s, preview %j", async (config, flags, message) => {
+    const r = await stack.run("preview", ...flags, "--config", config);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(message);
+    // The runner's JSON says so too, as an error diagnostic.
+    expect(r.json).toMatchObject({ failed: true });
+    expect(diagnosticsOf(r.json ?? {}).some((d) => d.severity === "error" && message.test(d.message))).toBe(
+      true,
+    );
     expect(
       await queryRecords(
         new VcdExecutor({ url: sim.url, org: "acme", user: "alice", password: PASSWORD }),

@@ -166,6 +166,15 @@ describe("withInputForms", () => {
 });
 
 describe("preview inputs with unknowns", () => {
+  it("probes an existing entry that gained an unknown as it was before", async () => {
+    const { knownPart } = await import("../../provider/handlers/inputForms");
+    const olds = { sites: { onprem: { user: "u", stretchedTunnelIds: [1] } } };
+    const news = { sites: { onprem: { user: "u", stretchedTunnelIds: [1, UNKNOWN] } } };
+    const probe = knownPart(news, olds, ["sites"]);
+    expect(probe.inputs).toEqual(olds);
+    expect(probe.restore({ ...olds, enabled: true })).toEqual({ ...news, enabled: true });
+  });
+
   it("normalises the known part and puts the unknowns back where they were", async () => {
     const { knownPart } = await import("../../provider/handlers/inputForms");
     const olds = { mtu: 1600, adopt: false, subInterfaces: { web: { tunnelId: 1, vlanId: 100 } }, ids: [1] };
