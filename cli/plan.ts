@@ -36,7 +36,9 @@ export class PlanRecorder {
 
   readonly onEvent = (e: EngineEvent): void => {
     const pre = e.resourcePreEvent?.metadata;
-    if (pre && pre.op !== "same") {
+    // The default provider "updates" whenever stack config changes; it is not a change to review.
+    const defaultProvider = pre?.type.startsWith("pulumi:providers:") && pre.urn.endsWith("::default");
+    if (pre && pre.op !== "same" && !defaultProvider) {
       const changes = inputChanges(pre);
       this.steps.push({
         op: pre.op,

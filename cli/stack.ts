@@ -9,7 +9,7 @@
  * `@pulumi/pulumi`); the CLI binary does the rest: engine, diffs, state, secrets and the
  * dynamic provider. With a standard Pulumi install, `pulumi <command>` in the program
  * directory does the same. Options:
- *   --stack NAME          stack to select or create (default "dev")
+ *   --stack NAME          stack to select or create (default: the selected stack, else "dev")
  *   --config k=v          set stack config before running (repeatable); --secret k=v for secrets
  *   --settings-dir DIR    where Pulumi.<stack>.yaml lives (default: the program directory)
  *   --pulumi PATH         the pulumi binary (default: $L2STRETCH_PULUMI, else `pulumi` on PATH)
@@ -33,7 +33,8 @@ type Command = (typeof COMMANDS)[number];
 interface Options {
   programDir: string;
   command: Command;
-  stack: string;
+  /** Undefined: the stack selected in the program directory (`pulumi stack select`), else "dev". */
+  stack: string | undefined;
   config: ConfigMap;
   settingsDir: string | undefined;
   pulumi: string;
@@ -50,7 +51,8 @@ function parse(argv: string[]): Options {
     args: argv,
     allowPositionals: true,
     options: {
-      stack: { type: "string", default: "dev" },
+      stack: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
       config: { type: "string", multiple: true, default: [] },
       secret: { type: "string", multiple: true, default: [] },
       "settings-dir": { type: "string" },
@@ -61,6 +63,10 @@ function parse(argv: string[]): Options {
       json: { type: "boolean", default: false },
     },
   });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
   const [dir, command] = positionals;
   if (!dir || !command || !(COMMANDS as readonly string[]).includes(command)) throw new Error(USAGE);
   const config: ConfigMap = {};
@@ -74,7 +80,7 @@ function parse(argv: string[]): Options {
   return {
     programDir: path.resolve(dir),
     command: command as Command,
-    stack: values.stack!,
+    stack: values.stack,
     config,
     settingsDir: values["settings-dir"] ? path.resolve(values["settings-dir"]) : undefined,
     pulumi: findPulumi(values.pulumi),
@@ -117,8 +123,9 @@ async function openStack(auto: AutomationModule, o: Options): Promise<Stack> {
   // the dynamic provider starts there and loads l2stretch from the program's node_modules.
   // The user's own Pulumi.yaml is never rewritten.
   const elsewhere = path.resolve(workDir) !== o.programDir;
+  const stackName = o.stack ?? (await project.stack())?.name ?? "dev";
   const stack = await auto.LocalWorkspace.createOrSelectStack(
-    { stackName: o.stack, projectName: settings.name, program: programFrom(entry, o.programDir) },
+    { stackName, projectName: settings.name, program: programFrom(entry, o.programDir) },
     {
       workDir,
       pulumiCommand,
@@ -174,7 +181,7 @@ async function run(o: Options): Promise<unknown> {
       case "export":
         // Not stack.exportStack(): the Automation API adds --show-secrets to it.
         return JSON.parse(
-          execFileSync(o.pulumi, ["stack", "export", "--stack", o.stack, "--non-interactive"], {
+          execFileSync(o.pulumi, ["stack", "export", "--stack", stack.name, "--non-interactive"], {
             cwd: (stack.workspace as LocalWorkspace).workDir,
             maxBuffer: 64 << 20,
             encoding: "utf8",
@@ -195,7 +202,9 @@ async function main(): Promise<void> {
   const o = parse(process.argv.slice(2));
   try {
     const result = await run(o);
-    if (o.json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    // outputs and export exist to print; the others print a summary when asked.
+    if (o.json || o.command === "outputs" || o.command === "export")
+      process.stdout.write(`${JSON.stringify(result, null, o.json ? undefined : 2)}\n`);
   } catch (e) {
     // The engine already printed what failed; the JSON still says which steps were planned.
     const plan = (e as { plan?: { diagnostics: { severity: string; message: string }[] } }).plan;

@@ -94,7 +94,8 @@ export const edgeTrunkInterfaceSchema = z
           ctx.addIssue({
             code: "custom",
             path: ["subInterfaces", i, key],
-            message: `subInterfaces[${i}].${key} ${value} is already used by subInterfaces[${first}]; each sub-interface needs its own ${key}`,
+            // Entries are named by name: Pulumi may hand the list over in another order.
+            message: `${key} ${value} is already used by sub-interface ${v.subInterfaces[first]!.name}; each sub-interface needs its own ${key}`,
           });
         } else map.set(value, i);
       }
@@ -102,7 +103,7 @@ export const edgeTrunkInterfaceSchema = z
         ctx.addIssue({
           code: "custom",
           path: ["subInterfaces", i, "mtu"],
-          message: `subInterfaces[${i}].mtu ${s.mtu} exceeds the trunk's mtu ${trunkMtu}; lower it or raise the trunk mtu`,
+          message: `mtu ${s.mtu} exceeds the trunk's mtu ${trunkMtu}; lower it or raise the trunk mtu`,
         });
       }
       (s.addresses ?? []).forEach((a, j) => {
@@ -114,7 +115,7 @@ export const edgeTrunkInterfaceSchema = z
           ctx.addIssue({
             code: "custom",
             path: ["subInterfaces", i, "addresses", j],
-            message: `subInterfaces[${i}].addresses[${j}] ${a} overlaps ${clash.text} of subInterfaces[${clash.i}]; stretched subnets must be disjoint`,
+            message: `${a} overlaps ${clash.text} of sub-interface ${v.subInterfaces[clash.i]!.name}; stretched subnets must be disjoint`,
           });
         }
         subnets.push(range);

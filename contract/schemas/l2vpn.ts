@@ -129,7 +129,7 @@ export const l2vpnServerSchema = z
         ctx.addIssue({
           code: "custom",
           path: ["sites", i, "password"],
-          message: `site ${s.name} has no password; set sites[${i}].password (kept as a secret)`,
+          message: `site ${s.name} has no password; set its password (kept as a secret)`,
         });
       }
     });

@@ -1,4 +1,5 @@
 import { edgeKey, type EdgeRef } from "../../contract/schemas/common";
+import type { CheckFailure } from "../../contract/validation";
 import { NsxEdgeClient } from "../nsxv/client";
 import { nsxDirectTransport } from "../nsxv/directTransport";
 import { VcdProxyTransport } from "../nsxv/proxyTransport";
@@ -46,6 +47,19 @@ async function resolve(ref: EdgeRef): Promise<EdgeHandle> {
     client: new NsxEdgeClient(new VcdProxyTransport(exec, edge.uuid), options),
     label: `${edge.name} (vCD)`,
   };
+}
+
+/**
+ * Preview-time check that the edge exists and can be reached: a mistyped edge name must fail
+ * the preview, not an `up` that has already replaced what depended on the right one.
+ */
+export async function edgeFailures(ref: EdgeRef): Promise<CheckFailure[]> {
+  try {
+    await openEdge(ref);
+    return [];
+  } catch (e) {
+    return [{ property: "edge", reason: (e as Error).message }];
+  }
 }
 
 /** Addresses (primary and secondary) of the edge's uplink vNICs: where a listener may bind. */

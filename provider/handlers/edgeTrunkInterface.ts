@@ -10,7 +10,7 @@ import {
   type NormalizedEdgeTrunkInterface,
   type NormalizedSubInterface,
 } from "../../contract/schemas/edgeTrunkInterface";
-import { openEdge, type EdgeHandle } from "./edgeAccess";
+import { edgeFailures, openEdge, type EdgeHandle } from "./edgeAccess";
 import type { InputSpec, Props, ResourceHandler } from "./types";
 import { checkWithSchema } from "../../contract/validation";
 
@@ -204,7 +204,9 @@ async function createOn(edge: EdgeHandle, v: Inputs): Promise<EdgeTrunkInterface
 
 export const edgeTrunkInterfaceHandler: ResourceHandler = {
   async check(_olds, news) {
-    return checkWithSchema(edgeTrunkInterfaceSchema, news, normalizeEdgeTrunkInterface);
+    const r = checkWithSchema(edgeTrunkInterfaceSchema, news, normalizeEdgeTrunkInterface);
+    if (!r.value) return r;
+    return { inputs: r.inputs, failures: await edgeFailures(r.value.edge) };
   },
 
   async diff(_id, olds, news) {

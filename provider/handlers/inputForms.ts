@@ -29,7 +29,11 @@ export function withInputForms(inner: ResourceHandler, spec: InputSpec): Resourc
       const probe = knownPart(news, olds, keyed);
       const p = await inner.check(toLists(olds), toLists(probe.inputs));
       const inputs = p.failures.length === 0 ? probe.restore(toKeyed(p.inputs)) : news;
-      return { inputs, failures };
+      // Checks that need every input (the edge exists, the listener is on it) ran on the probe:
+      // what they found about inputs that hold no unknown is true of the real inputs too.
+      const top = (property: string) => /^[^.[]*/.exec(property)![0];
+      const decided = p.failures.filter((f) => f.property && !containsUnknown(news[top(f.property)]));
+      return { inputs, failures: dedupe([...failures, ...inUserWords(decided, lists, keyed, userPath)]) };
     },
     async diff(id, olds, news) {
       if (containsUnknown(news)) return diffWithUnknowns(spec, toKeyed(olds), toKeyed(news));
@@ -138,10 +142,10 @@ export function diffWithUnknowns(
  * wrote a list, the engine shows a map: the name is what both agree on); internal paths are
  * rewritten; a failure reported twice (by the schema and a live check) is kept once.
  *
- * The engine prints a failure as "property P value V has a problem", looking V up as a
- * top-level key: for a nested path it prints `value {<nil>}`. Nested paths therefore go
- * into the reason ("resource 'x' has a problem: dnsServers[0]: …") and only top-level
- * inputs are named as the property.
+ * The engine prints a failure with a property as "property P value {V} has a problem", V in
+ * its internal notation (`{[{10.0.0.1}]}`, or `{<nil>}` for a nested path), so every failure
+ * goes out without a property and names its path in the reason:
+ * "resource 'x' has a problem: dnsServers[0]: …".
  */
 function inUserWords(
   failures: CheckFailure[],
@@ -156,9 +160,15 @@ function inUserWords(
       const key = `${f.property}\u0000${f.reason}`;
       return !seen.has(key) && (seen.add(key), true);
     })
-    .map((f) =>
-      /^[A-Za-z0-9_]*$/.test(f.property) ? f : { property: "", reason: `${f.property}: ${f.reason}` },
-    );
+    .map((f) => ({
+      property: "",
+      reason: !f.property || f.reason.startsWith(f.property) ? f.reason : `${f.property}: ${f.reason}`,
+    }));
+}
+
+function dedupe(failures: CheckFailure[]): CheckFailure[] {
+  const seen = new Set<string>();
+  return failures.filter((f) => !seen.has(f.reason) && (seen.add(f.reason), true));
 }
 
 function withNames(property: string, lists: Props, keyed: readonly string[]): string {

@@ -8,7 +8,7 @@ import {
   normalizeL2VpnClient,
   type NormalizedL2VpnClient,
 } from "../../contract/schemas/l2vpn";
-import { openEdge, type EdgeHandle } from "./edgeAccess";
+import { edgeFailures, openEdge, type EdgeHandle } from "./edgeAccess";
 import { liveStretch, stretchedIndexes, tunnelStatus } from "./l2vpnCommon";
 import type { InputSpec, Props, ResourceHandler } from "./types";
 import { checkWithSchema } from "../../contract/validation";
@@ -112,7 +112,9 @@ async function apply(v: Inputs, creating: boolean): Promise<L2VpnClientOutputs> 
 
 export const l2vpnClientHandler: ResourceHandler = {
   async check(_olds, news) {
-    return checkWithSchema(l2vpnClientSchema, news, normalizeL2VpnClient);
+    const r = checkWithSchema(l2vpnClientSchema, news, normalizeL2VpnClient);
+    if (!r.value) return r;
+    return { inputs: r.inputs, failures: await edgeFailures(r.value.edge) };
   },
 
   async diff(_id, olds, news) {

@@ -16,7 +16,7 @@ import { createNetwork, deleteNetwork, findNetworkByName, getNetwork, updateNetw
 import { lookupTunnelId, type TunnelInfo } from "../vcd/tunnelId";
 import type { EdgeGatewayRef, EntityRef, OrgNetwork, OrgNetworkSpec } from "../vcd/types";
 import type { InputSpec, Props, ResourceHandler } from "./types";
-import { checkWithSchema } from "../../contract/validation";
+import { checkWithSchema, type CheckFailure } from "../../contract/validation";
 
 /**
  * SubinterfaceOrgNetwork: a routed Org VDC network attached to an NSX-v edge as a
@@ -150,6 +150,38 @@ async function locate(exec: VcdExecutor, v: Inputs): Promise<{ vdc: EntityRef; e
   return { vdc, edge };
 }
 
+/**
+ * Preview-time check that the VDC and the NSX-v edge gateway exist: a typo there must fail the
+ * preview, not an `up` that deletes the old network first (the name is kept on replace).
+ */
+async function locateFailures(v: Inputs): Promise<CheckFailure[]> {
+  let exec: VcdExecutor;
+  let vdc: EntityRef;
+  try {
+    exec = vcdExecutor(); // a missing l2stretch:vcd* setting is said here, at preview
+  } catch (e) {
+    return [{ property: "", reason: (e as Error).message }];
+  }
+  try {
+    vdc = await findVdc(exec, v.vdc);
+  } catch (e) {
+    return [{ property: "vdc", reason: (e as Error).message }];
+  }
+  try {
+    const edge = await findEdgeGateway(exec, vdc, v.edgeGateway);
+    if (!edge.nsxBacked)
+      return [
+        {
+          property: "edgeGateway",
+          reason: `"${v.edgeGateway}" is not an NSX-v edge; subinterface networks exist only on NSX-v (advanced) edges`,
+        },
+      ];
+    return [];
+  } catch (e) {
+    return [{ property: "edgeGateway", reason: (e as Error).message }];
+  }
+}
+
 const edgeLock = (edge: EdgeGatewayRef) => `vcd-edge:${uuidOf(edge.uuid)}`;
 
 /** Adoption: an existing network is taken over only if it is what the program describes. */
@@ -188,7 +220,9 @@ async function withTunnel(
 
 export const subinterfaceOrgNetworkHandler: ResourceHandler = {
   async check(_olds, news) {
-    return checkWithSchema(subinterfaceOrgNetworkSchema, news, normalizeSubinterfaceOrgNetwork);
+    const r = checkWithSchema(subinterfaceOrgNetworkSchema, news, normalizeSubinterfaceOrgNetwork);
+    if (!r.value) return r;
+    return { inputs: r.inputs, failures: await locateFailures(r.value) };
   },
 
   async diff(_id, olds, news) {

@@ -191,12 +191,41 @@ describe("NSX edge resource handlers", () => {
     await edge.updateVnic(index, () => null);
   });
 
+  it("fails the preview of a trunk or client on an edge that does not exist", async () => {
+    const t = await trunkH.check({}, trunk(1, { edge: { nsxEdge: "edge-onprem-9" } }));
+    expect(t.failures).toEqual([
+      {
+        property: "",
+        reason: expect.stringMatching(/edge-onprem-9.* not found .*edges there: .*edge-onprem-1/),
+      },
+    ]);
+    const c = await clientH.check(
+      {},
+      {
+        edge: { nsxEdge: "edge-onprem-9" },
+        serverAddress: "198.51.100.21",
+        user: "u",
+        password: "Passw0rd-123",
+        stretchedTunnelIds: [1],
+      },
+    );
+    expect(c.failures).toEqual([
+      {
+        property: "",
+        reason: expect.stringMatching(/edge-onprem-9.* not found .*edges there: .*edge-onprem-1/),
+      },
+    ]);
+  });
+
   it("rejects a listener IP that is not on the edge's uplinks at check time", async () => {
     const r = await serverH.check({}, server({ listenerIp: "198.51.100.99" }));
     expect(r.failures).toEqual([
       {
-        property: "listenerIp",
-        reason: expect.stringMatching(/198\.51\.100\.99 is not an address of an uplink.*198\.51\.100\.20/),
+        // The path leads the reason: the engine prints a property's value in its own notation.
+        property: "",
+        reason: expect.stringMatching(
+          /^listenerIp: 198\.51\.100\.99 is not an address of an uplink.*198\.51\.100\.20/,
+        ),
       },
     ]);
   });

@@ -47,6 +47,15 @@ describe("SubinterfaceOrgNetwork handler", () => {
   });
   afterAll(async () => sim.close());
 
+  it("fails the preview on a VDC or edge gateway that does not exist, naming the ones that do", async () => {
+    const edge = await h.check({}, inputs("typo", 77, { edgeGateway: "edge-cloud-9" }));
+    expect(edge.failures).toEqual([
+      { property: "", reason: expect.stringMatching(/^edgeGateway: .*edge-cloud-9.*edge-cloud-1/) },
+    ]);
+    const vdc = await h.check({}, inputs("typo", 77, { vdc: "acme-vcd" }));
+    expect(vdc.failures).toEqual([{ property: "", reason: expect.stringMatching(/^vdc: .*acme-vcd/) }]);
+  });
+
   it("runs check → create → read → diff → update → read → delete", async () => {
     const created = await h.create(await checked(inputs("life", 11)));
     expect(created.id).toMatch(/^urn:vcloud:network:/);
@@ -140,9 +149,12 @@ describe("SubinterfaceOrgNetwork handler", () => {
     const saved = { ...process.env };
     delete process.env["VCD_URL"];
     try {
-      await expect(h.create(await checked(inputs("noconf", 15)))).rejects.toThrow(
-        /l2stretch:vcdUrl is not set/,
-      );
+      // Said at preview already, as a check failure…
+      expect((await h.check({}, inputs("noconf", 15))).failures).toEqual([
+        { property: "", reason: expect.stringMatching(/l2stretch:vcdUrl is not set/) },
+      ]);
+      // …and by create, should it ever be called without a check.
+      await expect(h.create(inputs("noconf", 15))).rejects.toThrow(/l2stretch:vcdUrl is not set/);
     } finally {
       process.env = saved;
       useSim(sim);

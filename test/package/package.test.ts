@@ -162,6 +162,55 @@ describe("the packed package in a user's own project", () => {
     expect(up.json.outputs?.["tunnelIds"]).toEqual(kept);
   });
 
+  it("fails the preview, and the up, of a tired operator's typos before anything changes", async () => {
+    const dns = { app: "10.41.0.53" };
+    // A mistyped edge: the networks would be replaced (name kept, so deleted first).
+    const edge = await project.stack(
+      program,
+      "preview",
+      ["--diff", ...config("web,db,cache", dns), "--config", "cloudEdge=edge-cloud-9"],
+      simEnv,
+    );
+    expect(edge.code).not.toBe(0);
+    expect(edge.json.diagnostics?.map((d) => d.message).join("\n")).toMatch(
+      /edgeGateway: .*edge-cloud-9.*edge-cloud-1/,
+    );
+    expect(edge.stderr).toMatch(/error: .*edge-cloud-9/); // shown even with --diff
+    const up = await project.stack(
+      program,
+      "up",
+      [...config("web,db,cache", dns), "--config", "cloudEdge=edge-cloud-9"],
+      simEnv,
+    );
+    expect(up.code).not.toBe(0);
+    // A network added with a VLAN its neighbour uses, while its tunnel ID is not known yet.
+    const clash = await project.stack(
+      program,
+      "preview",
+      [
+        ...config("web,app,db,cache", dns),
+        "--config",
+        "cloudEdge=edge-cloud-1",
+        "--config",
+        `vlans=${JSON.stringify({ app: 140 })}`,
+      ],
+      simEnv,
+    );
+    expect(clash.code).not.toBe(0);
+    expect(clash.json.diagnostics?.map((d) => d.message).join("\n")).toMatch(
+      /vlanId 140 is already used by sub-interface (web|app)/,
+    );
+    // Nothing was touched: the stack still matches the program exactly.
+    const settled = await project.ok(
+      program,
+      "preview",
+      ["--expect-no-changes", ...config("web,db,cache", dns), "--config", `vlans=${JSON.stringify({})}`],
+      simEnv,
+    );
+    expect(settled.json.steps).toEqual([]);
+    expect(settled.json.diagnostics).toEqual([]);
+  });
+
   it("destroys everything and never prints or stores a secret in clear", async () => {
     const r = await project.ok(program, "destroy", [], simEnv);
     expect(r.json.changeSummary?.["delete"]).toBeGreaterThanOrEqual(6);

@@ -1,8 +1,10 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import type { PlannedStep } from "../../cli/plan";
+import { runJson } from "./runJson";
 
 /**
  * A user's project outside this repository with the packed l2stretch tarball installed
@@ -20,14 +22,7 @@ export interface StackResult {
   json: StackJson;
 }
 
-export interface PlannedStep {
-  op: string;
-  name: string;
-  type: string;
-  diffs: string[];
-  detailedDiff: string[];
-  replaceKeys: string[];
-}
+export type { PlannedStep };
 
 export interface StackJson {
   changeSummary?: Record<string, number>;
@@ -147,28 +142,12 @@ export class ForeignProject {
     env: Record<string, string> = {},
   ): Promise<StackResult> {
     const bin = path.join(this.dir, "node_modules", ".bin", "l2stretch-stack");
-    return new Promise((resolve, reject) => {
-      const child = spawn(bin, [program, command, "--json", ...args], {
-        cwd: this.dir,
-        env: { ...this.env, ...env },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      child.on("error", reject);
-      child.on("exit", (code) => {
-        this.transcript += stdout + stderr;
-        const last = stdout.trim().split("\n").pop() ?? "";
-        let json: StackJson = {};
-        try {
-          json = last ? (JSON.parse(last) as StackJson) : {};
-        } catch {
-          json = {};
-        }
-        resolve({ code: code ?? -1, stdout, stderr, json });
-      });
+    return runJson<StackJson>(bin, [program, command, "--json", ...args], {
+      cwd: this.dir,
+      env: { ...this.env, ...env },
+    }).then((r) => {
+      this.transcript += r.stdout + r.stderr;
+      return { ...r, json: r.json ?? {} };
     });
   }
 

@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { runJson } from "./runJson";
 
 /**
  * Drives `dist/scripts/stack.js` (the real Pulumi CLI through the Automation API) in a
@@ -57,30 +57,12 @@ export class ExampleStack {
       "--json",
       ...args,
     ];
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, argv, {
-        cwd: ROOT,
-        env: this.env,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      child.on("error", reject);
-      child.on("exit", (code) => {
-        this.transcript += stdout + stderr;
-        let json: Record<string, unknown> | undefined;
-        try {
-          json = stdout.trim()
-            ? (JSON.parse(stdout.trim().split("\n").pop()!) as Record<string, unknown>)
-            : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolve({ code: code ?? -1, stdout, stderr, json });
-      });
-    });
+    return runJson<Record<string, unknown>>(process.execPath, argv, { cwd: ROOT, env: this.env }).then(
+      (r) => {
+        this.transcript += r.stdout + r.stderr;
+        return r;
+      },
+    );
   }
 
   /** Runs a command that must succeed; on failure the error carries Pulumi's output. */
@@ -101,16 +83,8 @@ export function changes(summary: Record<string, unknown>): Record<string, number
   return (summary["changeSummary"] ?? {}) as Record<string, number>;
 }
 
-/** One step of the runner's `--json` plan (see cli/plan.ts). */
-export interface PlannedStep {
-  op: string;
-  urn: string;
-  name: string;
-  type: string;
-  diffs: string[];
-  detailedDiff: string[];
-  replaceKeys: string[];
-}
+export type { PlannedStep } from "../../cli/plan";
+import type { PlannedStep } from "../../cli/plan";
 
 /** Names of the program's resources by what a preview plans or an operation did, sorted. */
 export interface Plan {

@@ -67,6 +67,26 @@ describe("validation with values not known until apply", () => {
     });
     expect(r.failures.map((f) => f.property)).toEqual(["subInterfaces[1].vlanId"]);
   });
+
+  it("still runs rules across elements when a new element's tunnel ID is not known yet", () => {
+    const r = check({
+      ...trunk,
+      subInterfaces: [
+        ...trunk.subInterfaces,
+        { name: "cache", tunnelId: UNKNOWN, vlanId: 101, addresses: ["10.41.0.9/24"] },
+      ],
+    });
+    expect(r.failures).toEqual([
+      {
+        property: "subInterfaces[2].vlanId",
+        reason: "vlanId 101 is already used by sub-interface app; each sub-interface needs its own vlanId",
+      },
+      {
+        property: "subInterfaces[2].addresses[0]",
+        reason: expect.stringMatching(/overlaps 10\.41\.0\.2\/24 of sub-interface app/),
+      },
+    ]);
+  });
 });
 
 describe("failures in the user's words", () => {

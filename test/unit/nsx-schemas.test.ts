@@ -67,7 +67,7 @@ describe("EdgeTrunkInterface schema", () => {
       "duplicate tunnel IDs",
       trunk({ subInterfaces: [sub(0), sub(1, { tunnelId: 1 })] }),
       "subInterfaces[1].tunnelId",
-      /already used by subInterfaces\[0\]/,
+      /tunnelId 1 is already used by sub-interface net-0;/,
     ],
     [
       "VLAN 0",

@@ -277,7 +277,9 @@ describe("NsxEdgeClient safe writes", () => {
 
   it("a blind putVnic is retried on busy", async () => {
     const edge = new FakeEdge();
-    edge.busyMs = 20;
+    // Long enough that the second put always lands while the edge is still busy, however
+    // loaded the machine; the retry deadline (5 s) is far above it.
+    edge.busyMs = 500;
     const client = new NsxEdgeClient(edge, { write: fast });
     const v: NsxVnic = await client.getVnic(3);
     await client.putVnic(v);

@@ -90,12 +90,7 @@ describe("SubinterfaceOrgNetwork schema", () => {
     ["name with a slash", { name: "a/b" }, "name", /vCD network name rules/],
     ["name starting with a dash", { name: "-net" }, "name", /starting with a letter or digit/],
     ["empty edge gateway", { edgeGateway: "" }, "edgeGateway", /edgeGateway is required/],
-    [
-      "unknown property",
-      { dnsSufix: "x.example" },
-      "dnsSufix",
-      /"dnsSufix" is not an input; inputs here: .*dnsSuffix/,
-    ],
+    ["unknown property", { vlan: 5 }, "vlan", /"vlan" is not an input; inputs here: .*dnsSuffix/],
     ["misspelt property", { gatewaycidr: "10.0.0.1/24" }, "gatewaycidr", /did you mean "gatewayCidr"/],
   ];
 

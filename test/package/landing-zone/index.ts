@@ -19,7 +19,8 @@ const cfg = new pulumi.Config();
 const names = cfg.require("networks").split(",").filter(Boolean);
 const octets = cfg.requireObject<Record<string, number>>("subnets");
 const dns = cfg.getObject<Record<string, string>>("dns") ?? {};
-const cloudEdge = { vdc: "acme-vdc", edgeGateway: "edge-cloud-1" };
+const vlans = cfg.getObject<Record<string, number>>("vlans") ?? {};
+const cloudEdge = { vdc: "acme-vdc", edgeGateway: cfg.get("cloudEdge") ?? "edge-cloud-1" };
 const onpremEdge = { nsxEdge: "edge-onprem-1" };
 const password = cfg.requireSecret("sitePassword");
 
@@ -52,7 +53,7 @@ const server = new L2VpnServer("cloud-l2vpn", {
 const subInterfaces: SubInterfaceArgs[] = networks.map((n) => ({
   name: n.name,
   tunnelId: n.network.tunnelId,
-  vlanId: 100 + n.octet,
+  vlanId: vlans[n.name] ?? 100 + n.octet,
   addresses: [`10.${n.octet}.0.2/24`],
 }));
 const trunk = new EdgeTrunkInterface("onprem-trunk", {
