@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import type * as automation from "@pulumi/pulumi/automation";
 
@@ -52,7 +52,7 @@ function packageMain(dir: string): string | undefined {
 }
 
 function isDirectory(p: string): boolean {
-  return !path.extname(p) && existsSync(path.join(p, "."));
+  return statSync(p).isDirectory();
 }
 
 /**
