@@ -2,7 +2,7 @@ import { parseInputs } from "../common/check";
 import { computeDiff, type DiffSpec } from "../common/diff";
 import { ConfigError } from "../common/errors";
 import { withKeyLock } from "../common/lock";
-import { netmaskToPrefix, parseCidr } from "../../contract/netmath";
+import { cidrOf, cidrsOverlap, netmaskToPrefix, parseCidr } from "../../contract/netmath";
 import { PartialFailure, vcdExecutor } from "../runtime";
 import {
   normalizeSubinterfaceOrgNetwork,
@@ -12,7 +12,14 @@ import {
 import type { VcdExecutor } from "../vcd/executor";
 import { uuidOf } from "../vcd/ids";
 import { findEdgeGateway, findVdc } from "../vcd/inventory";
-import { createNetwork, deleteNetwork, findNetworkByName, getNetwork, updateNetwork } from "../vcd/networks";
+import {
+  createNetwork,
+  deleteNetwork,
+  edgeGatewaySubnets,
+  findNetworkByName,
+  getNetwork,
+  updateNetwork,
+} from "../vcd/networks";
 import { lookupTunnelId, type TunnelInfo } from "../vcd/tunnelId";
 import type { EdgeGatewayRef, EntityRef, OrgNetwork, OrgNetworkSpec } from "../vcd/types";
 import type { InputSpec, Props, ResourceHandler } from "./types";
@@ -176,10 +183,39 @@ async function locateFailures(v: Inputs): Promise<CheckFailure[]> {
           reason: `"${v.edgeGateway}" is not an NSX-v edge; subinterface networks exist only on NSX-v (advanced) edges`,
         },
       ];
-    return [];
+    return await overlapFailures(exec, vdc, edge, v);
   } catch (e) {
     return [{ property: "edgeGateway", reason: (e as Error).message }];
   }
+}
+
+/**
+ * vCD refuses a network whose subnet overlaps another on the same edge gateway. Said at
+ * preview, so renaming a network (a new resource created before the old one is deleted) or
+ * reusing a subnet fails there, with the way out, instead of half-way through `up`.
+ */
+async function overlapFailures(
+  exec: VcdExecutor,
+  vdc: EntityRef,
+  edge: EdgeGatewayRef,
+  v: Inputs,
+): Promise<CheckFailure[]> {
+  const mine = parseCidr(v.gatewayCidr)!;
+  const others = (await edgeGatewaySubnets(exec, vdc, edge.name)).filter((n) => n.name !== v.name);
+  const clash = others.find((n) => {
+    const prefix = netmaskToPrefix(n.netmask);
+    const theirs = prefix === undefined ? undefined : cidrOf(n.gateway, prefix);
+    return theirs !== undefined && cidrsOverlap(mine, theirs);
+  });
+  if (!clash) return [];
+  return [
+    {
+      property: "gatewayCidr",
+      reason:
+        `${v.gatewayCidr} overlaps network ${clash.name} (${clash.gateway}/${netmaskToPrefix(clash.netmask)}) on edge gateway ${edge.name}; ` +
+        `vCD refuses overlapping subnets on one edge. To rename that network, change its name input (in place) or keep the resource and use aliases`,
+    },
+  ];
 }
 
 const edgeLock = (edge: EdgeGatewayRef) => `vcd-edge:${uuidOf(edge.uuid)}`;

@@ -52,6 +52,18 @@ export async function findNetworkByName(
     : undefined;
 }
 
+/** The subnets of the VDC's networks that are connected to one edge gateway (query records). */
+export async function edgeGatewaySubnets(
+  exec: VcdExecutor,
+  vdc: EntityRef,
+  edgeGatewayName: string,
+): Promise<{ name: string; gateway: string; netmask: string }[]> {
+  const records = await queryRecords(exec, "orgVdcNetwork", { vdc: vdc.href });
+  return records
+    .filter((r) => r["connectedTo"] === edgeGatewayName && r["defaultGateway"] && r["netmask"])
+    .map((r) => ({ name: r["name"] ?? "", gateway: r["defaultGateway"]!, netmask: r["netmask"]! }));
+}
+
 export async function createNetwork(
   exec: VcdExecutor,
   vdc: EntityRef,

@@ -56,6 +56,30 @@ describe("SubinterfaceOrgNetwork handler", () => {
     expect(vdc.failures).toEqual([{ property: "", reason: expect.stringMatching(/^vdc: .*acme-vcd/) }]);
   });
 
+  it("fails the preview of a network whose subnet overlaps another on the edge, but not its own update", async () => {
+    const first = await h.create(await checked(inputs("lz-web", 78)));
+    try {
+      // A rename in the program is a new network next to the old one: vCD would refuse it.
+      const renamed = await h.check({}, inputs("lz-www", 78));
+      expect(renamed.failures).toEqual([
+        {
+          property: "",
+          reason: expect.stringMatching(/^gatewayCidr: 10\.78\.0\.1\/24 overlaps network lz-web .*aliases/),
+        },
+      ]);
+      const within = await h.check(
+        {},
+        inputs("lz-www", 78, { gatewayCidr: "10.78.0.129/25", staticIpPools: [] }),
+      );
+      expect(within.failures).toHaveLength(1);
+      // The network itself (same name) is no clash: a DNS change still previews cleanly.
+      expect((await h.check({}, inputs("lz-web", 78, { dnsServers: ["10.78.0.54"] }))).failures).toEqual([]);
+      expect((await h.check({}, inputs("lz-app", 79))).failures).toEqual([]);
+    } finally {
+      await h.delete(first.id, first.outs);
+    }
+  });
+
   it("runs check → create → read → diff → update → read → delete", async () => {
     const created = await h.create(await checked(inputs("life", 11)));
     expect(created.id).toMatch(/^urn:vcloud:network:/);
