@@ -98,7 +98,7 @@ function schemaAt(schema: unknown, path: readonly (string | number)[]): unknown 
 }
 
 /** True when the value at `path`, or any value on the way to it, is or holds an unknown. */
-function undecidable(root: unknown, path: readonly (string | number)[]): boolean {
+export function undecidable(root: unknown, path: readonly (string | number)[]): boolean {
   let v: unknown = root;
   for (const p of path) {
     if (v === UNKNOWN) return true;

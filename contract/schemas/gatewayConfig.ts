@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { GatewayConfigSchema, type GatewayConfig, type GatewayConfigInput } from "../gatewayDocument";
 import { normalizeFingerprint, parseEndpoint } from "../endpoint";
-import { containsUnknown, formatPath, isUnknown } from "../validation";
+import { containsUnknown, formatPath, undecidable } from "../validation";
 
 /**
  * Inputs of the GatewayConfig resource. The document itself is validated by the agent's own
@@ -125,7 +125,7 @@ export function validateGatewayConfig(news: Record<string, unknown>): {
   const outer = gatewayConfigResourceSchema.safeParse(own);
   if (!outer.success) {
     for (const i of outer.error.issues)
-      if (!unknownAt(own, i.path)) issues.push({ property: formatPath(i.path), reason: i.message });
+      if (!undecidable(own, i.path)) issues.push({ property: formatPath(i.path), reason: i.message });
   }
   const config = (own["config"] ?? {}) as Record<string, unknown>;
   const creds = own["credentials"] as Credentials | undefined;
@@ -142,7 +142,7 @@ export function validateGatewayConfig(news: Record<string, unknown>): {
         });
         continue;
       }
-      if (unknownAt(doc, i.path) || (isSecret && containsUnknown(creds))) continue;
+      if (undecidable(doc, i.path) || (isSecret && containsUnknown(creds))) continue;
       // Cross-field checks (duplicates, budget) cannot be judged while part of the document is unknown.
       if (i.code === z.ZodIssueCode.custom && containsUnknown(doc)) continue;
       issues.push({
@@ -159,15 +159,4 @@ export function validateGatewayConfig(news: Record<string, unknown>): {
     value: { ...outer.data, config: readable, credentials: credentials! },
     issues,
   };
-}
-
-/** True when the value at `path`, or a value on the way to it, is not known yet. */
-function unknownAt(root: unknown, path: readonly (string | number)[]): boolean {
-  let v: unknown = root;
-  for (const p of path) {
-    if (isUnknown(v)) return true;
-    if (v === null || typeof v !== "object") return false;
-    v = (v as Record<string | number, unknown>)[p];
-  }
-  return isUnknown(v);
 }

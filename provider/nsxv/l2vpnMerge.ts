@@ -102,26 +102,25 @@ function mergeSite(root: XEl, current: L2VpnConfig, next: L2VpnConfig): void {
 }
 
 function mergeServer(cfg: XEl, current: L2VpnServerConfig, next: L2VpnServerConfig): void {
-  const scalars = [
-    ["listenerIp", current.listenerIp, next.listenerIp],
-    ["listenerPort", current.listenerPort, next.listenerPort],
-    ["encryptionAlgorithm", current.encryptionAlgorithm, next.encryptionAlgorithm],
-    ["serverCertificate", nsxObjectId(current.serverCertificate), nsxObjectId(next.serverCertificate)],
-  ] as const;
-  for (const [name, have, want] of scalars) if (have !== want) cfg.setOrRemove(name, want, SERVER_ORDER);
-
+  cfg.setChanged(
+    [
+      ["listenerIp", current.listenerIp, next.listenerIp],
+      ["listenerPort", current.listenerPort, next.listenerPort],
+      ["encryptionAlgorithm", current.encryptionAlgorithm, next.encryptionAlgorithm],
+      ["serverCertificate", nsxObjectId(current.serverCertificate), nsxObjectId(next.serverCertificate)],
+    ],
+    SERVER_ORDER,
+  );
   const list = next.peerSites.length ? cfg.ensure("peerSites", SERVER_ORDER) : cfg.child("peerSites");
-  if (!list) return;
-  const existing = list.children("peerSite").map((el) => ({ el, site: readPeerSite(el.plain()) }));
-  const used = new Set<XEl>();
-  for (const want of next.peerSites) {
-    const match = existing.find((x) => !used.has(x.el) && x.site.name === want.name);
-    if (match) {
-      used.add(match.el);
-      mergePeerSite(match.el, match.site, want);
-    } else list.insert(list.fragment(buildXml("peerSite", peerSiteNode(want))), ["peerSite"]);
-  }
-  for (const x of existing) if (!used.has(x.el)) list.remove(x.el);
+  // Peer sites are matched by name, the key users and NSX's statistics agree on.
+  list?.mergeChildren(
+    "peerSite",
+    next.peerSites,
+    (e) => readPeerSite(e.plain()),
+    (have, want) => have.name === want.name,
+    mergePeerSite,
+    (want) => buildXml("peerSite", peerSiteNode(want)),
+  );
 }
 
 function mergePeerSite(el: XEl, current: L2VpnPeerSite, next: L2VpnPeerSite): void {
@@ -136,14 +135,15 @@ function mergePeerSite(el: XEl, current: L2VpnPeerSite, next: L2VpnPeerSite): vo
 
 function mergeClient(el: XEl, current: L2VpnClientConfig, next: L2VpnClientConfig): void {
   const cfg = el.ensure("configuration", CLIENT_ORDER);
-  const scalars = [
-    ["serverAddress", current.serverAddress, next.serverAddress],
-    ["serverPort", current.serverPort, next.serverPort],
-    ["encryptionAlgorithm", current.encryptionAlgorithm, next.encryptionAlgorithm],
-    ["caCertificate", nsxObjectId(current.caCertificate), nsxObjectId(next.caCertificate)],
-  ] as const;
-  for (const [name, have, want] of scalars)
-    if (have !== want) cfg.setOrRemove(name, want, CLIENT_CONFIG_ORDER);
+  cfg.setChanged(
+    [
+      ["serverAddress", current.serverAddress, next.serverAddress],
+      ["serverPort", current.serverPort, next.serverPort],
+      ["encryptionAlgorithm", current.encryptionAlgorithm, next.encryptionAlgorithm],
+      ["caCertificate", nsxObjectId(current.caCertificate), nsxObjectId(next.caCertificate)],
+    ],
+    CLIENT_CONFIG_ORDER,
+  );
   if (current.vnics.join() !== next.vnics.join())
     setList(cfg, "vnic", next.vnics.map(String), CLIENT_CONFIG_ORDER);
   mergeEgress(cfg, CLIENT_CONFIG_ORDER, current.egressOptimizationIps, next.egressOptimizationIps);
@@ -169,7 +169,7 @@ function mergeProxy(
   const passwordChanged = next.password !== undefined && next.password !== current?.password;
   if (!passwordChanged && scalars.every(([, have, want]) => have === want)) return;
   const proxy = el.ensure("proxySetting", CLIENT_ORDER);
-  for (const [name, have, want] of scalars) if (have !== want) proxy.setOrRemove(name, want, PROXY_ORDER);
+  proxy.setChanged(scalars, PROXY_ORDER);
   if (passwordChanged) proxy.set("password", next.password!, PROXY_ORDER);
 }
 

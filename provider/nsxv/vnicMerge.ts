@@ -73,19 +73,19 @@ const ADDRESS_GROUP_ORDER = ["primaryAddress", "secondaryAddresses", "subnetMask
 
 /** Edits `el` (a `<vnic>`) from `current` (its typed reading) to `next`. */
 function mergeVnic(el: XEl, current: NsxVnic, next: NsxVnic): void {
-  const scalars = [
-    ["name", current.name, next.name],
-    ["mtu", current.mtu, next.mtu],
-    ["type", current.type, next.type],
-    ["isConnected", current.isConnected, next.isConnected],
-    ["index", current.index, next.index],
-    ["portgroupId", current.portgroupId, next.portgroupId],
-    ["enableProxyArp", current.enableProxyArp, next.enableProxyArp],
-    ["enableSendRedirects", current.enableSendRedirects, next.enableSendRedirects],
-  ] as const;
-  for (const [name, have, want] of scalars) {
-    if (have !== want) el.setOrRemove(name, want, VNIC_ORDER);
-  }
+  el.setChanged(
+    [
+      ["name", current.name, next.name],
+      ["mtu", current.mtu, next.mtu],
+      ["type", current.type, next.type],
+      ["isConnected", current.isConnected, next.isConnected],
+      ["index", current.index, next.index],
+      ["portgroupId", current.portgroupId, next.portgroupId],
+      ["enableProxyArp", current.enableProxyArp, next.enableProxyArp],
+      ["enableSendRedirects", current.enableSendRedirects, next.enableSendRedirects],
+    ],
+    VNIC_ORDER,
+  );
   if (!sameGroups(current.addressGroups, next.addressGroups)) {
     mergeAddressGroups(el.ensure("addressGroups", VNIC_ORDER), next.addressGroups);
   }
@@ -97,39 +97,34 @@ function mergeVnic(el: XEl, current: NsxVnic, next: NsxVnic): void {
   }
 }
 
+/** Sub-interfaces are matched by index (NSX's own key); new ones are appended. */
 function mergeSubInterfaces(list: XEl, next: NsxSubInterface[]): void {
-  const existing = list.children("subInterface").map((e) => ({ el: e, sub: readSubInterface(e.plain()) }));
-  const used = new Set<XEl>();
-  for (const want of next) {
-    const match = existing.find(
-      (x) => !used.has(x.el) && want.index !== undefined && x.sub.index === want.index,
-    );
-    if (match) {
-      used.add(match.el);
-      mergeSubInterface(match.el, match.sub, want);
-    } else {
-      list.insert(list.fragment(subInterfaceXml(want)), ["subInterface"]);
-    }
-  }
-  for (const x of existing) if (!used.has(x.el)) list.remove(x.el);
+  list.mergeChildren(
+    "subInterface",
+    next,
+    (e) => readSubInterface(e.plain()),
+    (have, want) => want.index !== undefined && have.index === want.index,
+    mergeSubInterface,
+    subInterfaceXml,
+  );
 }
 
 /** Edits `el` (a `<subInterface>`) from `current` to `next`. */
 function mergeSubInterface(el: XEl, current: NsxSubInterface, next: NsxSubInterface): void {
   // Exactly one backing is written: a VLAN id wins over a logical switch (as subInterfaceNode).
   const switchOf = (s: NsxSubInterface) => (s.vlanId === undefined ? s.logicalSwitchId : undefined);
-  const scalars = [
-    ["isConnected", current.isConnected, next.isConnected],
-    ["name", current.name, next.name],
-    ["index", current.index, next.index],
-    ["tunnelId", current.tunnelId, next.tunnelId],
-    ["vlanId", current.vlanId, next.vlanId],
-    ["enableSendRedirects", current.enableSendRedirects, next.enableSendRedirects],
-    ["mtu", current.mtu, next.mtu],
-  ] as const;
-  for (const [name, have, want] of scalars) {
-    if (have !== want) el.setOrRemove(name, want, SUB_INTERFACE_ORDER);
-  }
+  el.setChanged(
+    [
+      ["isConnected", current.isConnected, next.isConnected],
+      ["name", current.name, next.name],
+      ["index", current.index, next.index],
+      ["tunnelId", current.tunnelId, next.tunnelId],
+      ["vlanId", current.vlanId, next.vlanId],
+      ["enableSendRedirects", current.enableSendRedirects, next.enableSendRedirects],
+      ["mtu", current.mtu, next.mtu],
+    ],
+    SUB_INTERFACE_ORDER,
+  );
   if (switchOf(current) !== switchOf(next)) {
     el.setOrRemove("logicalSwitchId", switchOf(next), SUB_INTERFACE_ORDER);
     // Read-only and derived from the switch id: stale once the backing changes.
@@ -147,33 +142,32 @@ function mergeSubInterface(el: XEl, current: NsxSubInterface, next: NsxSubInterf
  * dropped) and its secondaries replaced only when they changed.
  */
 function mergeAddressGroups(list: XEl, next: AddressGroup[]): void {
-  const existing = list.children("addressGroup").map((e) => ({ el: e, group: groupOf(e) }));
-  const used = new Set<XEl>();
-  for (const want of next) {
-    const match = existing.find((x) => !used.has(x.el) && x.group.primaryAddress === want.primaryAddress);
-    if (!match) {
+  list.mergeChildren(
+    "addressGroup",
+    next,
+    groupOf,
+    (have, want) => have.primaryAddress === want.primaryAddress,
+    mergeAddressGroup,
+    (want) => {
       const node = addressGroupsNode([want])["addressGroup"] as unknown[];
-      list.insert(list.fragment(buildXml("addressGroup", node[0] as Record<string, unknown>)), [
-        "addressGroup",
-      ]);
-      continue;
-    }
-    used.add(match.el);
-    if (match.group.prefixLength !== want.prefixLength) {
-      match.el.removeAll("subnetMask");
-      match.el.set("subnetPrefixLength", want.prefixLength, ADDRESS_GROUP_ORDER);
-    }
-    const have = match.group.secondaryAddresses ?? [];
-    const wantSecondary = want.secondaryAddresses ?? [];
-    if (have.join() !== wantSecondary.join()) {
-      match.el.removeAll("secondaryAddresses");
-      if (wantSecondary.length) {
-        const xml = buildXml("secondaryAddresses", { ipAddress: wantSecondary });
-        match.el.insert(match.el.fragment(xml), ADDRESS_GROUP_ORDER);
-      }
+      return buildXml("addressGroup", node[0] as Record<string, unknown>);
+    },
+  );
+}
+
+function mergeAddressGroup(el: XEl, have: AddressGroup, want: AddressGroup): void {
+  if (have.prefixLength !== want.prefixLength) {
+    el.removeAll("subnetMask");
+    el.set("subnetPrefixLength", want.prefixLength, ADDRESS_GROUP_ORDER);
+  }
+  const wantSecondary = want.secondaryAddresses ?? [];
+  if ((have.secondaryAddresses ?? []).join() !== wantSecondary.join()) {
+    el.removeAll("secondaryAddresses");
+    if (wantSecondary.length) {
+      const xml = buildXml("secondaryAddresses", { ipAddress: wantSecondary });
+      el.insert(el.fragment(xml), ADDRESS_GROUP_ORDER);
     }
   }
-  for (const x of existing) if (!used.has(x.el)) list.remove(x.el);
 }
 
 function groupOf(el: XEl): AddressGroup {

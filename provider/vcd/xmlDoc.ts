@@ -161,9 +161,45 @@ export class XEl {
   }
 
   /** Sets child `local` to `value`, or removes it when `value` is undefined. */
-  setOrRemove(local: string, value: string | number | boolean | undefined, order: readonly string[]): void {
+  setOrRemove(local: string, value: Scalar | undefined, order: readonly string[]): void {
     if (value === undefined) this.removeAll(local);
     else this.set(local, value, order);
+  }
+
+  /**
+   * Writes each `[element, was, wants]` whose value changed (removing it when it becomes
+   * undefined) and leaves every other element as the server sent it.
+   */
+  setChanged(
+    changes: readonly (readonly [string, Scalar | undefined, Scalar | undefined])[],
+    order: readonly string[],
+  ): void {
+    for (const [local, was, wants] of changes) if (was !== wants) this.setOrRemove(local, wants, order);
+  }
+
+  /**
+   * Brings the `local` children in line with `wanted`: a child whose key matches is edited in
+   * place (keeping what we do not model), a wanted one without a match is appended, and a
+   * child nobody wants is removed.
+   */
+  mergeChildren<T>(
+    local: string,
+    wanted: readonly T[],
+    read: (el: XEl) => T,
+    sameKey: (have: T, want: T) => boolean,
+    edit: (el: XEl, have: T, want: T) => void,
+    fresh: (want: T) => string,
+  ): void {
+    const existing = this.children(local).map((el) => ({ el, have: read(el) }));
+    const used = new Set<XEl>();
+    for (const want of wanted) {
+      const match = existing.find((x) => !used.has(x.el) && sameKey(x.have, want));
+      if (match) {
+        used.add(match.el);
+        edit(match.el, match.have, want);
+      } else this.insert(this.fragment(fresh(want)), [local]);
+    }
+    for (const x of existing) if (!used.has(x.el)) this.remove(x.el);
   }
 
   remove(child: XEl): void {
@@ -179,6 +215,8 @@ export class XEl {
     for (const c of this.children(local)) this.remove(c);
   }
 }
+
+type Scalar = string | number | boolean;
 
 function localOf(e: Entry): string {
   const t = tagOf(e);
