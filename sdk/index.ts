@@ -34,3 +34,21 @@ export {
   subinterfaceOrgNetworkSchema,
   type SubinterfaceOrgNetworkInputs,
 } from "../contract/schemas/subinterfaceOrgNetwork";
+export {
+  VxlanStretch,
+  StretchPlanError,
+  type VxlanStretchArgs,
+  type StretchNetworkOutput,
+} from "./components/vxlanStretch";
+export type {
+  StretchSiteArgs,
+  VcdSiteArgs,
+  NsxSiteArgs,
+  GatewaySiteArgs,
+  GatewayEndpointArgs,
+  StretchNetworkArgs,
+  StretchAttachmentArgs,
+  L2VpnArgs,
+  IpsecArgs,
+} from "./components/stretchArgs";
+export { checkStretchPlan, type StretchProblem } from "../contract/stretchPlan";
