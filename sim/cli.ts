@@ -4,8 +4,9 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { parseSeed, startSimulator, type RunningSim, type SimOptions } from "./index";
+import { isVcdMode, VCD_MODES } from "./core/versions";
 
-const USAGE = `usage: l2stretch-sim --port N --state FILE [--host 127.0.0.1] [--vcd-version 10.0|9.0.0.0]
+const USAGE = `usage: l2stretch-sim --port N --state FILE [--host 127.0.0.1] [--vcd-version 10.3|10.0|9.0.0.0]
   [--latency-ms N] [--error-rate 0..1] [--reset-rate 0..1] [--busy-ms N] [--task-ms N]
   [--session-ttl SECONDS] [--seed FILE.json] [--fault-seed N]`;
 
@@ -61,8 +62,8 @@ export function parseCliArgs(argv: string[]): SimOptions {
   if (values.port === undefined) throw new UsageError("--port is required (use 0 for a free port)");
   if (values.state === undefined || values.state === "") throw new UsageError("--state FILE is required");
   const vcdVersion = values["vcd-version"] ?? "10.0";
-  if (vcdVersion !== "10.0" && vcdVersion !== "9.0.0.0")
-    throw new UsageError(`--vcd-version must be 10.0 or 9.0.0.0, got '${vcdVersion}'`);
+  if (!isVcdMode(vcdVersion))
+    throw new UsageError(`--vcd-version must be one of ${VCD_MODES.join(", ")}, got '${vcdVersion}'`);
   let seed;
   if (values.seed !== undefined) {
     let text: string;

@@ -14,6 +14,7 @@ import { nsxVnicRoutes } from "./handlers/nsx-vnics";
 import { queryRoutes } from "./handlers/query";
 import { sessionRoutes } from "./handlers/sessions";
 import { taskRoutes } from "./handlers/tasks";
+import { vdcCapabilityRoutes } from "./handlers/vdc-capabilities";
 import { versionRoutes } from "./handlers/versions";
 import { Router } from "./http/router";
 import { createSimServer } from "./http/server";
@@ -41,6 +42,7 @@ export function buildRouter(): Router {
     ...networkXmlRoutes,
     ...taskRoutes,
     ...networkCloudRoutes,
+    ...vdcCapabilityRoutes,
     // Jobs first: /edges/jobs/{id} must not be read as an edge called "jobs".
     ...nsxJobRoutes,
     ...nsxVnicRoutes,

@@ -1,6 +1,6 @@
 // Public option types and their defaults.
 import type { SeedWorld } from "./core/seed";
-import type { VcdMode } from "./core/versions";
+import { isVcdMode, VCD_MODES, type VcdMode } from "./core/versions";
 
 export interface FaultOptions {
   /** Delay added to every /api, /cloudapi and /network request. */
@@ -69,8 +69,7 @@ export function validateFaults(f: Partial<FaultOptions>, base: FaultOptions): Fa
 
 export function resolveOptions(o: SimOptions = {}): ResolvedOptions {
   const vcdVersion = o.vcdVersion ?? "10.0";
-  if (vcdVersion !== "10.0" && vcdVersion !== "9.0.0.0")
-    throw new Error(`vcdVersion must be 10.0 or 9.0.0.0`);
+  if (!isVcdMode(vcdVersion)) throw new Error(`vcdVersion must be one of ${VCD_MODES.join(", ")}`);
   const port = o.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`port must be 0-65535, got ${port}`);

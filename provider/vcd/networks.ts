@@ -124,7 +124,11 @@ export async function updateNetwork(
   return (await getNetwork(exec, uuid)) ?? fail(spec.name);
 }
 
-/** Deletes the network; a network that is already gone counts as deleted. */
+/**
+ * Deletes the network; a network that is already gone counts as deleted. vCD answers a tenant
+ * 403, not 404, for a network that does not exist (it does not tell "gone" from "not yours"),
+ * so both mean gone here, as getNetwork reads them.
+ */
 export async function deleteNetwork(exec: VcdExecutor, uuid: string, wait: WaitOptions = {}): Promise<void> {
   await withRetry(
     async () => {
@@ -136,7 +140,7 @@ export async function deleteNetwork(exec: VcdExecutor, uuid: string, wait: WaitO
         });
         await waitForTask(exec, readTask(document(res, "Task", taskDoc)).href, wait);
       } catch (e) {
-        if (isApiError(e, "NOT_FOUND")) return;
+        if (isApiError(e, "NOT_FOUND") || isApiError(e, "FORBIDDEN")) return;
         throw e;
       }
     },

@@ -1,5 +1,7 @@
 // Lookups with vCD's visibility rule: tenant users see only their org, System users see all.
-// Unknown ids give 404; objects of another org give 403 (what vCD answers for foreign entities).
+// A tenant gets 403 both for another org's object and for one that does not exist, so ids cannot
+// be probed; vCD answers so on the legacy API and on CloudAPI (go-vcloud-director maps a CloudAPI
+// 403 to ErrorEntityNotFound: govcd/openapi.go OpenApiGetItem). System users get 404.
 import { forbidden, notFound } from "./errors";
 import { uuidOf } from "./ids";
 import type { SimCore } from "./sim-core";
@@ -25,8 +27,8 @@ function pick<T>(
 ): T {
   const uuid = uuidOf(ref) ?? ref;
   const found = items.find((t) => id(t) === uuid);
-  if (!found) throw notFound(`No ${kind} with id ${ref} was found.`);
-  if (!canSee(s, orgId(found))) {
+  if (!found && s.isSystem) throw notFound(`No ${kind} with id ${ref} was found.`);
+  if (!found || !canSee(s, orgId(found))) {
     throw forbidden(
       `Either you need some or all of the following rights [General: View] to perform operations [${kind}] or the target entity is invalid.`,
     );

@@ -1,11 +1,12 @@
 // Read-only navigation documents: org list, org, VDC / AdminVdc, EdgeGateway.
 import { getEdge, getOrg, getVdc } from "../core/access";
-import { urn } from "../core/ids";
+import { urn, uuidOf } from "../core/ids";
 import { edgeTree, orgTree, vdcTree } from "../render/entities";
 import { href, MEDIA } from "../render/hrefs";
 import { requireSession, xmlReply } from "../http/respond";
 import { vcdRoute } from "../http/router";
 import type { Ctx, Reply, Route } from "../http/types";
+import { queryReply } from "./query";
 
 function orgList(ctx: Ctx): Reply {
   const s = requireSession(ctx);
@@ -29,6 +30,14 @@ function orgList(ctx: Ctx): Reply {
 }
 
 const get = (pattern: string, handler: (ctx: Ctx) => Reply): Route => vcdRoute("GET", pattern, handler);
+
+/** The records of a typed query that belong to the VDC named by `:id` (the VDC's query links). */
+function vdcRecords(typeName: "edgeGateway" | "orgVdcNetwork") {
+  return (ctx: Ctx): Reply => {
+    const vdc = getVdc(ctx.core, requireSession(ctx), ctx.params["id"]!);
+    return queryReply(ctx, typeName, (r) => uuidOf(r["vdc"] ?? "") === vdc.id);
+  };
+}
 
 export const entityRoutes: Route[] = [
   get("/api/org", orgList),
@@ -59,6 +68,10 @@ export const entityRoutes: Route[] = [
       MEDIA.adminVdc,
     ),
   ),
+  // Advertised by the VDC as rel="edgeGateways" / rel="orgVdcNetworks" (query records);
+  // POST on the second is the create in networks-xml.
+  get("/api/admin/vdc/:id/edgeGateways", vdcRecords("edgeGateway")),
+  get("/api/admin/vdc/:id/networks", vdcRecords("orgVdcNetwork")),
   get("/api/admin/edgeGateway/:id", (ctx) =>
     xmlReply(
       ctx,

@@ -119,9 +119,17 @@ function positiveInt(name: string, raw: string | null, dflt: number): number {
 }
 
 function query(ctx: Ctx): Reply {
+  return queryReply(ctx, ctx.url.searchParams.get("type") ?? "");
+}
+
+/**
+ * The records of one query type, filtered, sorted and paged as the request asks. `scope`
+ * narrows them first: the VDC's own query links (rel="edgeGateways", rel="orgVdcNetworks")
+ * answer the same QueryResultRecords limited to that VDC, and page with links to themselves.
+ */
+export function queryReply(ctx: Ctx, typeName: string, scope?: (r: QueryRecord) => boolean): Reply {
   const s = requireSession(ctx);
   const p = ctx.url.searchParams;
-  const typeName = p.get("type") ?? "";
   const qt = QUERY_TYPES[typeName];
   if (!qt) throw badRequest(`Unsupported query type '${typeName}'.`);
   const format = p.get("format") ?? "records";
@@ -132,6 +140,7 @@ function query(ctx: Ctx): Reply {
 
   let records = qt
     .records(ctx.core, s)
+    .filter((r) => !scope || scope(r))
     .sort((a, b) => (a["name"]! < b["name"]! ? -1 : a["name"]! > b["name"]! ? 1 : 0));
   const filter = p.get("filter");
   if (filter) {
@@ -150,7 +159,7 @@ function query(ctx: Ctx): Reply {
     const q = new URLSearchParams(p);
     q.set("page", String(n));
     q.set("pageSize", String(pageSize));
-    return `${ctx.core.baseUrl}/api/query?${q.toString()}`;
+    return `${ctx.core.baseUrl}${ctx.url.pathname}?${q.toString()}`;
   };
   const lastPage = Math.max(1, Math.ceil(total / pageSize));
   const links = [];
@@ -165,7 +174,7 @@ function query(ctx: Ctx): Reply {
     200,
     "QueryResultRecords",
     {
-      "@_href": `${ctx.core.baseUrl}/api/query?${p.toString()}`,
+      "@_href": `${ctx.core.baseUrl}${ctx.url.pathname}?${p.toString()}`,
       "@_name": typeName,
       "@_page": page,
       "@_pageSize": pageSize,

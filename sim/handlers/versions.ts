@@ -10,6 +10,7 @@ function versions(ctx: Ctx): Reply {
     const versionInfo = list.map((v) => ({
       version: v.version,
       loginUrl: `${b}${v.loginPath}`,
+      ...(v.providerLoginPath ? { providerLoginUrl: `${b}${v.providerLoginPath}` } : {}),
       deprecated: v.deprecated,
     }));
     return { status: 200, body: JSON.stringify({ versionInfo }), contentType: "application/json" };
@@ -20,6 +21,7 @@ function versions(ctx: Ctx): Reply {
       "@_deprecated": v.deprecated,
       Version: v.version,
       LoginUrl: `${b}${v.loginPath}`,
+      ProviderLoginUrl: v.providerLoginPath ? `${b}${v.providerLoginPath}` : undefined,
     })),
   });
   return { status: 200, body, contentType: "application/vnd.vmware.vcloud.versions+xml" };

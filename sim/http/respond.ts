@@ -56,8 +56,13 @@ function nsxErrorReply(err: SimError): Reply {
   };
 }
 
+/**
+ * An edge service's own error (one carrying an NSX code) reaches a client of vCD's /network
+ * proxy as NSX's document, unchanged; vCD's own refusals on that path (login, visibility, busy
+ * gateway) stay vCD <Error>s. go-vcloud-director parses proxied errors as types.NSXError.
+ */
 export function errorReply(area: Area, err: SimError, requestId: string): Reply {
-  if (area === "nsx") return nsxErrorReply(err);
+  if (area === "nsx" || (area === "network" && err.nsxCode !== undefined)) return nsxErrorReply(err);
   const message = `[ ${requestId} ] ${err.message}`;
   if (area === "cloudapi" || area === "sim") {
     return {
@@ -74,8 +79,6 @@ export function errorReply(area: Area, err: SimError, requestId: string): Reply 
       "@_minorErrorCode": err.minorErrorCode,
       "@_message": message,
       "@_stackTrace": "",
-      // vCD passes an NSX edge service's own error code through the proxy.
-      "@_vendorSpecificErrorCode": err.nsxCode,
     }),
     contentType: "application/vnd.vmware.vcloud.error+xml",
   };

@@ -3,7 +3,7 @@ import { orgOfVdc } from "../core/access";
 import { urn } from "../core/ids";
 import { prefixToMask } from "../core/netmath";
 import type { SimCore } from "../core/sim-core";
-import type { Edge, Org, Vdc } from "../core/world";
+import type { Edge, Network, Org, Vdc } from "../core/world";
 import type { XmlTree } from "../xml/xml";
 import { href, MEDIA } from "./hrefs";
 import { taskTree } from "./task";
@@ -78,11 +78,63 @@ export function vdcTree(core: SimCore, vdc: Vdc, admin: boolean): XmlTree {
   };
 }
 
+/** The uplink's GatewayInterface: the external network on vNIC 0. */
+function uplinkInterface(b: string, edge: Edge): XmlTree | undefined {
+  const uplink = edge.vnics.find((v) => v.type === "uplink");
+  if (!uplink) return undefined;
+  const ag = uplink.addressGroups[0];
+  return {
+    Name: uplink.name,
+    DisplayName: uplink.name,
+    Network: {
+      "@_href": href.externalNetwork(b, uplink.networkId ?? ""),
+      "@_name": uplink.networkName ?? uplink.name,
+      "@_type": "application/vnd.vmware.admin.network+xml",
+    },
+    InterfaceType: "uplink",
+    SubnetParticipation: ag
+      ? {
+          Gateway: edge.uplinkGateway,
+          Netmask: prefixToMask(ag.prefixLength),
+          SubnetPrefixLength: ag.prefixLength,
+          IpAddress: ag.primaryAddress,
+        }
+      : undefined,
+    ApplyRateLimit: false,
+    UseForDefaultRoute: true,
+    Connected: uplink.isConnected,
+  };
+}
+
+/**
+ * A routed Org VDC network's GatewayInterface. vCD lists every routed network here with
+ * InterfaceType "internal" whether it sits on its own vNIC or on a trunk sub-interface
+ * (go-vcloud-director's EdgeGateway.GetNetworks reads this list; its edgegateway_test.go
+ * expects a routed network as "internal").
+ */
+function networkInterface(b: string, n: Network): XmlTree {
+  return {
+    Name: n.name,
+    DisplayName: n.name,
+    Network: { "@_href": href.adminNetwork(b, n.id), "@_name": n.name, "@_type": MEDIA.network },
+    InterfaceType: "internal",
+    SubnetParticipation: {
+      Gateway: n.gateway,
+      Netmask: prefixToMask(n.prefixLength),
+      SubnetPrefixLength: n.prefixLength,
+      IpAddress: n.gateway,
+    },
+    ApplyRateLimit: false,
+    UseForDefaultRoute: false,
+    Connected: true,
+  };
+}
+
 export function edgeTree(core: SimCore, edge: Edge): XmlTree {
   const b = core.baseUrl;
-  const uplink = edge.vnics.find((v) => v.type === "uplink");
-  const ag = uplink?.addressGroups[0];
   const running = core.world.tasks.filter((t) => t.edgeId === edge.id && t.status === "running");
+  const uplink = uplinkInterface(b, edge);
+  const routed = core.world.networks.filter((n) => n.edgeId === edge.id && n.status === 1);
   return {
     "@_href": href.edge(b, edge.id),
     "@_id": urn("gateway", edge.id),
@@ -98,31 +150,7 @@ export function edgeTree(core: SimCore, edge: Edge): XmlTree {
     Configuration: {
       GatewayBackingConfig: "compact",
       GatewayInterfaces: {
-        GatewayInterface: uplink
-          ? [
-              {
-                Name: uplink.name,
-                DisplayName: uplink.name,
-                Network: {
-                  "@_href": href.externalNetwork(b, uplink.networkId ?? ""),
-                  "@_name": uplink.networkName ?? uplink.name,
-                  "@_type": "application/vnd.vmware.admin.network+xml",
-                },
-                InterfaceType: "uplink",
-                SubnetParticipation: ag
-                  ? {
-                      Gateway: edge.uplinkGateway,
-                      Netmask: prefixToMask(ag.prefixLength),
-                      SubnetPrefixLength: ag.prefixLength,
-                      IpAddress: ag.primaryAddress,
-                    }
-                  : undefined,
-                ApplyRateLimit: false,
-                UseForDefaultRoute: true,
-                Connected: uplink.isConnected,
-              },
-            ]
-          : [],
+        GatewayInterface: [...(uplink ? [uplink] : []), ...routed.map((n) => networkInterface(b, n))],
       },
       HaEnabled: false,
       UseDefaultRouteForDnsRelay: false,

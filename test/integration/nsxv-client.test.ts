@@ -117,9 +117,11 @@ describe.each([
     expect((err as Error).message).toMatch(message);
   });
 
-  it("rejects a logical switch as trunk port group", async () => {
+  it("rejects a logical switch as trunk port group, with NSX's own message and code on both paths", async () => {
     await expect(client.updateVnic(5, (cur) => ensureTrunk(cur, "virtualwire-12"))).rejects.toMatchObject({
       code: "BAD_REQUEST",
+      message: expect.stringMatching(/must be connected to a distributed port group/),
+      details: { status: 400, vendorCode: "10130" },
     });
   });
 
@@ -186,6 +188,7 @@ describe.each([
         client.updateL2Vpn((c) => ({ ...c, server: { ...c.server!, listenerIp: "203.0.113.99" } })),
       ).rejects.toMatchObject({
         code: "BAD_REQUEST",
+        message: expect.stringMatching(/listenerIp 203\.0\.113\.99 is not an address of an uplink/),
       });
     });
 

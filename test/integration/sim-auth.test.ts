@@ -18,7 +18,7 @@ describe("sim: versions, sessions, auth errors", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("lists 27.0-33.0 in 10.0 mode with deprecated flags and the cloudapi login URL for 33.0", async () => {
+  it("lists 27.0-33.0 in 10.0 mode with deprecated flags, all logging in at /api/sessions as vCD 10.0 does", async () => {
     const r = await new SimClient(sim.url).request("GET", "/api/versions", { accept: null });
     expect(r.status).toBe(200);
     const infos = r.xml!.children.filter((c) => c.name === "VersionInfo");
@@ -36,7 +36,8 @@ describe("sim: versions, sessions, auth errors", () => {
     const login = (v: string) =>
       infos.find((i) => i.children[0]!.text === v)!.children.find((c) => c.name === "LoginUrl")!.text;
     expect(login("32.0")).toBe(`${sim.url}/api/sessions`);
-    expect(login("33.0")).toBe(`${sim.url}/cloudapi/1.0.0/sessions`);
+    expect(login("33.0")).toBe(`${sim.url}/api/sessions`);
+    expect(infos.some((i) => i.children.some((c) => c.name === "ProviderLoginUrl"))).toBe(false);
   });
 
   it("logs in with /api/sessions: 32-hex token, bearer token from 30.0, Session attributes", async () => {
@@ -159,6 +160,39 @@ describe("sim: 9.0.0.0 mode versions", () => {
       expect((await c.login("alice", "acme", "Alice-Secret-1")).status).toBe(406);
       const c29 = new SimClient(sim.url, "29.0");
       expect((await c29.login("alice", "acme", "Alice-Secret-1")).status).toBe(200);
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
+describe("sim: 10.3 mode versions", () => {
+  it("offers up to 36.0; /api/sessions up to 35.0, the CloudAPI login and ProviderLoginUrl from 36.0", async () => {
+    const sim = await startSimulator({ port: 0, vcdVersion: "10.3" });
+    try {
+      const r = await new SimClient(sim.url).request("GET", "/api/versions", { accept: null });
+      const infos = r.xml!.children.filter((c) => c.name === "VersionInfo");
+      const field = (v: string, name: string) =>
+        infos.find((i) => i.children[0]!.text === v)!.children.find((c) => c.name === name)?.text;
+      expect(infos.map((i) => i.children[0]!.text).at(-1)).toBe("36.0");
+      expect(field("35.0", "LoginUrl")).toBe(`${sim.url}/api/sessions`);
+      expect(field("35.0", "ProviderLoginUrl")).toBeUndefined();
+      expect(field("36.0", "LoginUrl")).toBe(`${sim.url}/cloudapi/1.0.0/sessions`);
+      expect(field("36.0", "ProviderLoginUrl")).toBe(`${sim.url}/cloudapi/1.0.0/sessions/provider`);
+      const json = await new SimClient(sim.url).request("GET", "/api/versions", {
+        accept: "application/*+json",
+      });
+      const last = (json.json as { versionInfo: Record<string, unknown>[] }).versionInfo.at(-1);
+      expect(last).toMatchObject({
+        version: "36.0",
+        providerLoginUrl: `${sim.url}/cloudapi/1.0.0/sessions/provider`,
+      });
+      const c36 = new SimClient(sim.url, "36.0");
+      const login = await c36.request("POST", "/cloudapi/1.0.0/sessions", {
+        accept: "application/json;version=36.0",
+        headers: { Authorization: basic("alice@acme", "Alice-Secret-1") },
+      });
+      expect(login.status).toBe(200);
     } finally {
       await sim.close();
     }

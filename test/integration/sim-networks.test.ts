@@ -236,7 +236,8 @@ describe("sim: queries and Org VDC networks on NSX-v edges", () => {
     expect(del.status).toBe(202);
     expect(del.xml!.attrs["operationName"]).toBe("orgVdcNetworkDelete");
     await alice.waitTask(del.xml!.attrs["href"]!);
-    expect((await alice.request("GET", `/api/admin/network/${uuid}`)).status).toBe(404);
+    // A tenant is told 403 for a network that no longer exists, as vCD does.
+    expect((await alice.request("GET", `/api/admin/network/${uuid}`)).status).toBe(403);
     const vn2 = await alice.request("GET", `/network/edges/${edges["edge-cloud-2"]!.uuid}/vnics`);
     expect(children(vn2.xml, "vnic").some((v) => text(v, "type") === "trunk")).toBe(false);
   });
@@ -450,7 +451,11 @@ describe("sim: queries and Org VDC networks on NSX-v edges", () => {
     const del = await c.request("DELETE", `/cloudapi/1.0.0/orgVdcNetworks/${id}`);
     expect(del.status).toBe(202);
     await c.waitTask(del.headers.get("location")!);
-    expect((await c.request("GET", `/cloudapi/1.0.0/orgVdcNetworks/${id}`)).status).toBe(404);
+    const gone = await c.request("GET", `/cloudapi/1.0.0/orgVdcNetworks/${id}`);
+    expect([gone.status, (gone.json as { minorErrorCode?: string }).minorErrorCode]).toEqual([
+      403,
+      "ACCESS_TO_RESOURCE_IS_FORBIDDEN",
+    ]);
   });
 
   it("the provider sees portgroup names in vdcNetworks; unknown edges give 404", async () => {

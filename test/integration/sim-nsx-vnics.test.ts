@@ -262,12 +262,12 @@ describe("sim NSX vnics and sub-interfaces on both paths", () => {
       body: trunkXml([], "virtualwire-5"),
       contentType: "application/xml",
     });
+    // vCD passes NSX's own error document through its proxy, not a vCD <Error>.
     expect(proxied.status).toBe(400);
-    expect(proxied.xml!.attrs).toMatchObject({
-      minorErrorCode: "BAD_REQUEST",
-      vendorSpecificErrorCode: "10130",
-    });
-    expect(proxied.xml!.attrs["message"]).toMatch(/distributed port group/);
+    expect(proxied.xml!.name).toBe("error");
+    expect(text(proxied.xml, "errorCode")).toBe("10130");
+    expect(text(proxied.xml, "details")).toMatch(/distributed port group/);
+    expect(text(proxied.xml, "moduleName")).toBeTruthy();
   });
 
   it("proxy: vCD network sub-interfaces survive a read-modify-write of the vCD trunk; dropping them is refused", async () => {
@@ -314,7 +314,7 @@ describe("sim NSX vnics and sub-interfaces on both paths", () => {
       contentType: "application/xml",
     });
     expect(drop.status).toBe(400);
-    expect(drop.xml!.attrs["message"]).toMatch(/belongs to vCloud Director network stretched/);
+    expect(text(drop.xml, "details")).toMatch(/belongs to vCloud Director network stretched/);
     // A tunnel id vCD already gave a network cannot be reused on the same edge.
     const clash = await nsx.request(
       "PUT",
