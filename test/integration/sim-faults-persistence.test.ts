@@ -187,8 +187,9 @@ describe("sim: command line", () => {
       /--error-rate must be a number between 0 and 1/,
     );
     expect(() => parseCliArgs(["--port", "0", "--state", "x", "--vcd-version", "9.5"])).toThrow(
-      /--vcd-version must be 10.0 or 9.0.0.0/,
+      /--vcd-version must be one of 9.0.0.0, 10.0, 10.3, got '9.5'/,
     );
+    expect(parseCliArgs(["--port", "0", "--state", "x", "--vcd-version", "10.3"]).vcdVersion).toBe("10.3");
     expect(() => parseCliArgs(["--port", "0", "--state", "x", "--bogus"])).toThrow(UsageError);
     const bad = join(dir, "bad-seed.json");
     writeFileSync(bad, JSON.stringify({ orgs: [{ name: "acme" }] }));
