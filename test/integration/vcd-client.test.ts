@@ -232,3 +232,27 @@ describe("vCD 9.0.0.0 mode (tunnelId hidden by the vCD bug)", () => {
     }
   });
 });
+
+describe("vCD 10.3 mode (API 36.0, CloudAPI login URL)", () => {
+  it("negotiates 36.0 and runs a subinterface network's whole life; a second delete (403) is gone", async () => {
+    const sim = await startSimulator({ port: 0, vcdVersion: "10.3", taskMs: 50 });
+    try {
+      const exec = alice(sim.url);
+      expect(await exec.apiVersion()).toBe("36.0");
+      const vdc = await findVdc(exec, "acme-vdc");
+      const edge = await findEdgeGateway(exec, vdc, "edge-cloud-1");
+      const net = await createNetwork(exec, vdc, spec("new-vcd", edge.href, 81));
+      expect(await lookupTunnelId(exec, edge, net)).toMatchObject({ tunnelId: 1, source: "vdcNetworks" });
+      const updated = await updateNetwork(exec, net.uuid, {
+        ...spec("new-vcd", edge.href, 81),
+        dns1: "10.81.0.54",
+      });
+      expect(updated.dns1).toBe("10.81.0.54");
+      await deleteNetwork(exec, net.uuid);
+      await deleteNetwork(exec, net.uuid);
+      expect(await getNetwork(exec, net.href)).toBeUndefined();
+    } finally {
+      await sim.close();
+    }
+  });
+});
