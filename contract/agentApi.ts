@@ -72,8 +72,17 @@ export interface AgentStatus {
   digest: string | null;
   tunnel: AgentTunnelStatus;
   budget: Budget | null;
-  /** Largest unfragmented IP packet VTEP to VTEP through the tunnel, as last measured. */
-  pathMtu: { value: number; at: string } | null;
+  /**
+   * Largest IP packet VTEP to VTEP through the tunnel that is not fragmented on the WAN, as
+   * last measured: a DF search through the tunnel bounded by the MTU budget of `underlayMtu`
+   * (the document's `underlay.mtu`, or the path MTU measured toward the peer when lower).
+   */
+  pathMtu: {
+    value: number;
+    underlayMtu: number;
+    underlaySource: "measured" | "configured";
+    at: string;
+  } | null;
   leakGuardDrops: number;
   injectGuardDrops: number;
   networks: AgentNetworkStatus[];

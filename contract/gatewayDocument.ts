@@ -62,6 +62,13 @@ export const X509AuthSchema = z
   })
   .strict();
 
+/** IKE roles: `initiator` and `both` start and restart the tunnel, `responder` never sends first. */
+export const IKE_ROLES = ["both", "initiator", "responder"] as const;
+export type IkeRole = (typeof IKE_ROLES)[number];
+
+/** `underlay.peerAddress` for a peer with a dynamic address (behind a NAT, on DHCP). */
+export const ANY_PEER = "any" as const;
+
 export const IpsecTransportSchema = z
   .object({
     type: z.literal("ipsec"),
@@ -77,6 +84,18 @@ export const IpsecTransportSchema = z
     espProposals: z.array(z.enum(ESP_PROPOSALS)).min(1).default(["aes128gcm16-x25519"]),
     /** Dead-peer detection interval; short so a lost peer is noticed within seconds. */
     dpdDelaySeconds: z.number().int().min(1).max(300).default(2),
+    /**
+     * Who starts the tunnel. `both` (the default) and `initiator` start it, and restart it after
+     * DPD or a close; `responder` only answers. A side whose peer sits behind a NAT it cannot
+     * reach must be `responder`: measured, a responder that also initiates keeps sending to the
+     * NAT's public address, and its stale conntrack entry there moves the NATed side off port 4500.
+     */
+    role: z.enum(IKE_ROLES).default("both"),
+    /**
+     * NAT-T keep-alive interval (strongswan.conf `keep_alive`): how often the side behind a NAT
+     * refreshes its mapping. 0 turns it off. NATs commonly expire UDP mappings after 30 s.
+     */
+    natKeepaliveSeconds: z.number().int().min(0).max(3600).default(20),
   })
   .strict();
 
@@ -113,7 +132,20 @@ export const NetworkSchema = z
 export const UnderlaySchema = z
   .object({
     localAddress: ipv4,
-    peerAddress: ipv4,
+    /**
+     * The peer's WAN address as this side sees it (the NAT's public address when the peer is
+     * behind one), or `"any"`: a peer with a dynamic address, accepted from wherever it comes
+     * and authenticated only by its identity (`transport.peerId`). Needs `transport.role: "responder"`.
+     */
+    peerAddress: z.string().refine((s) => s === ANY_PEER || isIpv4(s), {
+      message: 'must be a dotted-quad IPv4 address or "any"',
+    }),
+    /**
+     * The peer's IKE port (swanctl `remote_port`). 500 by default, and then IKE floats to 4500
+     * by itself when a NAT is detected; any other port (a port-forward on the peer's NAT) is
+     * spoken to from local port 4500 from the first message on, for IKE and ESP-in-UDP alike.
+     */
+    peerIkePort: z.number().int().min(1).max(65535).default(500),
     mtu: z.number().int().min(1280).max(9216).default(1500),
     /**
      * VTEP /32s carried inside the tunnel. kernel-libipsec cannot protect traffic whose
@@ -140,14 +172,20 @@ export const GatewayConfigSchema = z
   .strict()
   .superRefine((cfg, ctx) => {
     const u = cfg.underlay;
-    const distinct = new Set([u.localAddress, u.peerAddress, u.vtepLocal, u.vtepPeer]);
-    if (distinct.size !== 4) {
+    const anyPeer = u.peerAddress === ANY_PEER;
+    const addresses = anyPeer
+      ? [u.localAddress, u.vtepLocal, u.vtepPeer]
+      : [u.localAddress, u.peerAddress, u.vtepLocal, u.vtepPeer];
+    if (new Set(addresses).size !== addresses.length) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
         path: ["underlay", "vtepPeer"],
-        message: "localAddress, peerAddress, vtepLocal and vtepPeer must be four different addresses",
+        message: anyPeer
+          ? "localAddress, vtepLocal and vtepPeer must be three different addresses"
+          : "localAddress, peerAddress, vtepLocal and vtepPeer must be four different addresses",
       });
     }
+    for (const issue of peerRoleIssues(cfg.underlay, cfg.transport)) ctx.addIssue(issue);
     const budget = computeBudget({ underlayMtu: u.mtu, transport: cfg.transport });
     const seenName = new Map<string, number>();
     const seenVni = new Map<number, number>();
@@ -175,6 +213,38 @@ export const GatewayConfigSchema = z
       }
     });
   });
+
+/**
+ * A peer whose address is unknown can only be answered: this side has nowhere to send an
+ * IKE_SA_INIT, and a wildcard identity would then accept anyone holding the key.
+ */
+function peerRoleIssues(
+  u: z.output<typeof UnderlaySchema>,
+  t: z.output<typeof TransportSchema>,
+): z.IssueData[] {
+  if (u.peerAddress !== ANY_PEER) return [];
+  const issues: z.IssueData[] = [];
+  if (t.role !== "responder") {
+    issues.push({
+      code: z.ZodIssueCode.custom,
+      path: ["underlay", "peerAddress"],
+      message: `"any" (a peer with a dynamic address) needs transport.role "responder": this side cannot initiate toward an unknown address, and transport.role is "${t.role}"`,
+    });
+  }
+  if (isWildcardId(t.peerId)) {
+    issues.push({
+      code: z.ZodIssueCode.custom,
+      path: ["transport", "peerId"],
+      message: `a peer accepted from any address is authenticated by its identity alone: name it instead of "${t.peerId}"`,
+    });
+  }
+  return issues;
+}
+
+/** strongSwan identities that match more than one peer (`%any`, DN/FQDN patterns with `*`). */
+function isWildcardId(id: string): boolean {
+  return id.trim().startsWith("%") || id.includes("*");
+}
 
 /** The document as written by users (defaults optional). */
 export type GatewayConfigInput = z.input<typeof GatewayConfigSchema>;

@@ -28,6 +28,7 @@ import { CHILD_SA, IKE_CONN, NFT_TABLE, charonPaths, sha256 } from "./render";
 import { Metric, renderMetrics } from "./metrics";
 import { teardownPlan } from "./teardown";
 import { computeBudget } from "../../contract/mtu";
+import { measurePathMtu } from "./pathMtu";
 
 export interface AgentOptions {
   stateDir: string;
@@ -62,7 +63,7 @@ export class Agent {
   private lastApply: ApplyResult | undefined;
   private applyCount = { ok: 0, failed: 0 };
   private rejected = 0;
-  private pathMtu: { value: number; at: string } | undefined;
+  private pathMtu: AgentStatus["pathMtu"] | undefined;
   private probing = false;
   private lastRestart: { at: string; downMs: number } | undefined;
   private readonly log: (m: string) => void;
@@ -182,50 +183,16 @@ export class Agent {
   }
 
   /**
-   * Largest ICMP payload that crosses the tunnel VTEP to VTEP with DF set (binary search),
-   * reported as an IP MTU. Runs in the background; the status shows the last measurement.
+   * The largest tunnel packet that crosses VTEP to VTEP unfragmented (see pathMtu.ts). Runs in
+   * the background; the status shows the last measurement.
    */
   async probePathMtu(): Promise<void> {
     const cfg = this.current;
     if (!cfg || this.probing) return;
     this.probing = true;
     try {
-      const ex = this.opts.executor;
-      const ping = (size: number) =>
-        ex.run(
-          [
-            "ping",
-            "-n",
-            "-q",
-            "-c",
-            "1",
-            "-W",
-            "1",
-            "-M",
-            "do",
-            "-s",
-            String(size),
-            "-I",
-            cfg.underlay.vtepLocal,
-            cfg.underlay.vtepPeer,
-          ],
-          { timeoutMs: 5000 },
-        );
-      // Wait (bounded) for the tunnel to carry a small packet before searching.
-      let up = false;
-      for (let i = 0; i < 20 && !up; i++) up = (await ping(64)).code === 0;
-      if (!up) return;
-      // A size fails only if two probes in a row get no answer: one reply lost under load
-      // (1 s timeout) must not shrink the reported MTU.
-      const passes = async (size: number) => (await ping(size)).code === 0 || (await ping(size)).code === 0;
-      let lo = 64;
-      let hi = cfg.underlay.mtu - 28;
-      while (lo < hi) {
-        const mid = Math.ceil((lo + hi) / 2);
-        if (await passes(mid)) lo = mid;
-        else hi = mid - 1;
-      }
-      this.pathMtu = { value: lo + 28, at: new Date().toISOString() };
+      const m = await measurePathMtu(this.opts.executor, cfg);
+      if (m) this.pathMtu = { ...m, at: new Date().toISOString() };
     } finally {
       this.probing = false;
     }
