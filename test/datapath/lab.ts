@@ -132,7 +132,8 @@ export class Lab {
     return must(["ip", "netns", "exec", ns, ...argv]);
   }
 
-  private addNs(name: string): void {
+  /** Creates a namespace (lo up) that teardown() removes. */
+  addNs(name: string): void {
     must(["ip", "netns", "add", name]);
     this.created.push(name);
     this.nmust(name, ["ip", "link", "set", "lo", "up"]);
