@@ -71,21 +71,25 @@ function inputChanges(pre: StepEventMetadata): { diffs: string[]; detailed: stri
   const news = pre.new?.inputs ?? {};
   const keys = [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((k) => !k.startsWith("__"));
   const diffs = keys.filter((k) => !isDeepStrictEqual(olds[k], news[k])).sort();
-  const detailed = diffs.flatMap((k) => {
-    const [o, n] = [olds[k], news[k]];
-    if (!isMap(o) || !isMap(n)) return [`~${k}`];
-    const inner = [...new Set([...Object.keys(o), ...Object.keys(n)])].sort();
-    return inner.flatMap((i) =>
-      !(i in o)
-        ? [`+${k}.${i}`]
-        : !(i in n)
-          ? [`-${k}.${i}`]
-          : isDeepStrictEqual(o[i], n[i])
-            ? []
-            : [`~${k}.${i}`],
-    );
-  });
+  const detailed = diffs.flatMap((k) => changedPaths(k, olds[k], news[k]));
   return { diffs, detailed };
+}
+
+/**
+ * `+path`/`-path`/`~path` for what differs under `path`. A named list (a map whose entries are
+ * all maps: sub-interfaces, sites, gateway networks) is reported entry by entry; any other map
+ * (a document such as a gateway config) is followed into the part that changed, so a network
+ * added inside a document reads `+config.networks.red`, not `~config`.
+ */
+function changedPaths(path: string, o: unknown, n: unknown): string[] {
+  if (!isMap(o) || !isMap(n)) return [`~${path}`];
+  const namedList = [o, n].every((m) => Object.values(m).length > 0 && Object.values(m).every(isMap));
+  return [...new Set([...Object.keys(o), ...Object.keys(n)])].sort().flatMap((i) => {
+    if (!(i in o)) return [`+${path}.${i}`];
+    if (!(i in n)) return [`-${path}.${i}`];
+    if (isDeepStrictEqual(o[i], n[i])) return [];
+    return namedList ? [`~${path}.${i}`] : changedPaths(`${path}.${i}`, o[i], n[i]);
+  });
 }
 
 function isMap(v: unknown): v is Record<string, unknown> {

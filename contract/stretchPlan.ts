@@ -41,6 +41,8 @@ export type PlanSite =
       backend: "kernel" | "kernel-libipsec";
       address: Deferrable<string>;
       vtepAddress: string;
+      /** Behind a NAT with a changing address: the peer can only answer it. */
+      dynamicAddress?: boolean;
     };
 
 export interface PlanAttachment {
@@ -129,7 +131,15 @@ export function formatStretchProblems(stretch: string, problems: readonly Stretc
 type Report = (path: string, message: string) => void;
 
 function pairEncapsulation(a: PlanSite, b: PlanSite, report: Report): Encapsulation {
-  if (a.kind === "gateway" && b.kind === "gateway") return "vxlan-ipsec";
+  if (a.kind === "gateway" && b.kind === "gateway") {
+    if (a.dynamicAddress && b.dynamicAddress) {
+      report(
+        "siteB.underlay.dynamicAddress",
+        "both gateways have dynamic addresses, so neither can reach the other: give one site a fixed publicAddress (e.g. a port-forward of UDP 500/4500 on its NAT)",
+      );
+    }
+    return "vxlan-ipsec";
+  }
   if (isNsxFamily(a) && isNsxFamily(b)) {
     if (a.kind === "vcd" && b.kind === "vcd") {
       report(

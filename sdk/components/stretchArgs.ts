@@ -40,24 +40,40 @@ export interface NsxSiteArgs {
   managed?: boolean;
 }
 
-/** How the stretch reaches a reference gateway's agent (a GatewayAppliance's `endpoint`). */
+/**
+ * How the stretch reaches a reference gateway's agent: a GatewayAppliance's `endpoint`, or
+ * the fields of an agent you run yourself. Only the token is kept secret.
+ */
 export interface GatewayEndpointArgs {
   /** Agent API as `https://host:port`. */
-  endpoint: string;
+  endpoint: pulumi.Input<string>;
   /** Bearer token of the agent; kept secret. */
-  token: string;
+  token: pulumi.Input<string>;
   /** SHA-256 fingerprint of the agent's certificate (printed as fingerprint256 at start). */
-  fingerprint?: string;
+  fingerprint?: pulumi.Input<string>;
   /** PEM CA of the agent's certificate: the alternative to pinning. */
-  caCertificate?: string;
+  caCertificate?: pulumi.Input<string>;
 }
 
 /** A reference gateway (Linux bridge + VXLAN over IPsec) driven through its agent. */
 export interface GatewaySiteArgs {
   gateway: pulumi.Input<GatewayEndpointArgs>;
   underlay: {
-    /** The gateway's WAN address, which the other site's gateway connects to. */
+    /** The gateway's own WAN address (IKE runs from it). */
     address: pulumi.Input<string>;
+    /**
+     * The address the other gateway dials, where a NAT sits in front of this one (its public
+     * address or a port-forward). Default `address`.
+     */
+    publicAddress?: pulumi.Input<string>;
+    /** The UDP port the other gateway sends IKE to (a port-forward's outside port). Default 500. */
+    ikePort?: number;
+    /**
+     * This gateway's public address changes (DHCP behind a NAT): the other side then accepts it
+     * from anywhere, authenticated by its IKE identity, and never initiates toward it. Only one
+     * of the two sites may have one.
+     */
+    dynamicAddress?: boolean;
     /** Underlay MTU in bytes, default 1500. */
     mtu?: number;
     /** A /32 carried inside the tunnel as this site's VXLAN endpoint; unique per gateway. */
@@ -174,6 +190,7 @@ export function toPlanSite(site: StretchSiteArgs): PlanSite {
     backend: site.backend ?? "kernel-libipsec",
     address: typeof address === "string" ? address : DEFERRED,
     vtepAddress: site.underlay.vtepAddress,
+    dynamicAddress: site.underlay.dynamicAddress === true,
   };
 }
 
@@ -182,6 +199,7 @@ export function toPlan(
     siteA: StretchSiteArgs;
     siteB: StretchSiteArgs;
     networks: readonly StretchNetworkArgs[];
+    tunnelIds?: unknown;
     allowInnerMtuBelow1280?: boolean;
   },
   elsewhereOnEdge: StretchPlanInput["elsewhereOnEdge"],
@@ -195,7 +213,12 @@ export function toPlan(
       name: n.name,
       cidr: n.cidr,
       gatewayIp: n.gatewayIp,
-      tunnelId: n.tunnelId === undefined ? undefined : typeof n.tunnelId === "number" ? n.tunnelId : DEFERRED,
+      tunnelId:
+        typeof n.tunnelId === "number"
+          ? n.tunnelId
+          : n.tunnelId !== undefined || args.tunnelIds !== undefined
+            ? DEFERRED
+            : undefined,
       vni: n.vni,
       siteA: n.siteA as PlanAttachment | undefined,
       siteB: n.siteB as PlanAttachment | undefined,

@@ -17,6 +17,7 @@ import { GatewayConfig } from "../resources/gatewayConfig";
 import { getL2VpnStatus } from "../functions/getL2VpnStatus";
 import type { EdgeArgs } from "../resources/edgeRef";
 import { edgeUseByOthers, recordEdgeUse } from "./edgeTally";
+import { previewTunnelId, readAtPreview } from "./previewTunnelIds";
 import {
   DEFAULT_TRUNK_MTU,
   edgeLabel,
@@ -42,6 +43,11 @@ export interface VxlanStretchArgs {
   l2vpn?: L2VpnArgs;
   /** Gateway pairs: the IPsec tunnel between the gateways. */
   ipsec?: IpsecArgs;
+  /**
+   * Tunnel IDs by network name, as the stack that manages the vCD site exports them
+   * (`stretch.tunnelIds` through a StackReference): the per-network `tunnelId` for them all.
+   */
+  tunnelIds?: pulumi.Input<Record<string, number>>;
   /** Accept an inner MTU below 1280 (no IPv6 on the stretch). Default false. */
   allowInnerMtuBelow1280?: boolean;
 }
@@ -179,17 +185,25 @@ function edgeArgs(site: VcdSiteArgs | NsxSiteArgs): EdgeArgs {
 /** Tunnel IDs a program passed as outputs, checked for range and uniqueness once known. */
 function checkedTunnelIds(
   name: string,
-  networks: readonly StretchNetworkArgs[],
-  given: Record<string, number | undefined>,
+  args: VxlanStretchArgs,
+  allocated: Record<string, number | undefined>,
 ) {
-  const entries = networks.map((n) =>
-    pulumi.output(given[n.name] ?? n.tunnelId).apply((id) => [n.name, id] as const),
+  const byName = args.tunnelIds === undefined ? undefined : pulumi.output(args.tunnelIds);
+  const entries = args.networks.map((n) =>
+    pulumi
+      .output(allocated[n.name] ?? n.tunnelId ?? byName?.apply((ids) => ids[n.name]))
+      .apply((id) => [n.name, id] as const),
   );
   return pulumi.all(entries).apply((pairs) => {
     const problems: StretchProblem[] = [];
     const seen = new Map<number, string>();
     pairs.forEach(([net, id], i) => {
-      if (id === undefined || !Number.isInteger(id) || id < TUNNEL_ID_RANGE.min || id > TUNNEL_ID_RANGE.max) {
+      if (id === undefined) {
+        problems.push({
+          path: `networks[${i}].tunnelId`,
+          message: `no tunnel ID for "${net}" yet: run up on the stack that manages the vCD site first, which creates the network and exports its tunnel ID`,
+        });
+      } else if (!Number.isInteger(id) || id < TUNNEL_ID_RANGE.min || id > TUNNEL_ID_RANGE.max) {
         const range = `${TUNNEL_ID_RANGE.min}-${TUNNEL_ID_RANGE.max}`;
         problems.push({
           path: `networks[${i}].tunnelId`,
@@ -247,11 +261,16 @@ function buildL2Vpn(
       );
     }
   }
-  const tunnelIdOf = (n: StretchNetworkArgs): pulumi.Input<number> =>
-    vcdNetworks.get(n.name)?.tunnelId ?? allocation.tunnelIds[n.name] ?? n.tunnelId!;
+  const live = vcdKey ? readAtPreview(sites[vcdKey] as VcdSiteArgs) : undefined;
+  const tunnelIdOf = (n: StretchNetworkArgs): pulumi.Input<number> => {
+    const network = vcdNetworks.get(n.name);
+    if (!network) return allocation.tunnelIds[n.name] ?? n.tunnelId!;
+    const prefix = parseCidr(n.cidr)!.prefixLength;
+    return previewTunnelId(live, { name: n.name, gatewayCidr: `${n.gatewayIp}/${prefix}` }, network.tunnelId);
+  };
   const tunnelIds: pulumi.Output<Record<string, number>> = vcdKey
     ? pulumi.all(Object.fromEntries(args.networks.map((n) => [n.name, tunnelIdOf(n)])))
-    : checkedTunnelIds(name, args.networks, allocation.tunnelIds);
+    : checkedTunnelIds(name, args, allocation.tunnelIds);
   const tunnelIdList = args.networks.map((n) =>
     vcdKey ? tunnelIdOf(n) : tunnelIds.apply((t) => t[n.name]!),
   );
@@ -391,8 +410,12 @@ function buildGatewayPair(
   ] as const) {
     if (me.managed === false) continue;
     const endpoint = pulumi.output(me.gateway);
+    // A peer with a dynamic address is answered from anywhere and never dialled.
+    const peerDials = peer.underlay.dynamicAddress
+      ? "any"
+      : (peer.underlay.publicAddress ?? peer.underlay.address);
     const document = pulumi
-      .all([psk, me.underlay.address, peer.underlay.address])
+      .all([psk, me.underlay.address, peerDials])
       .apply(([key32, local, remote]): GatewayConfigInput => ({
         apiVersion: "l2stretch.gateway/v1",
         identity: { name: `${name}-${key}`.slice(0, 63), site: key },
@@ -402,6 +425,7 @@ function buildGatewayPair(
           mtu: me.underlay.mtu ?? 1500,
           vtepLocal: me.underlay.vtepAddress,
           vtepPeer: peer.underlay.vtepAddress,
+          ...(peer.underlay.ikePort === undefined ? {} : { peerIkePort: peer.underlay.ikePort }),
         },
         transport: {
           type: "ipsec",
@@ -409,6 +433,7 @@ function buildGatewayPair(
           localId: ikeId(me, key),
           peerId: ikeId(peer, peerKey),
           auth: { method: "psk", psk: key32 },
+          ...(peer.underlay.dynamicAddress ? { role: "responder" as const } : {}),
         },
         networks: args.networks.map((n) => {
           const att = n[key]!;
@@ -427,11 +452,12 @@ function buildGatewayPair(
       new GatewayConfig(
         `${name}-${key}`,
         {
-          endpoint: endpoint.apply((e) => e.endpoint),
+          // A secret token must not hide the rest of the endpoint from diffs.
+          endpoint: pulumi.unsecret(endpoint.apply((e) => e.endpoint)),
           token: pulumi.secret(endpoint.apply((e) => e.token)),
           // An absent field resolves to undefined, which the resource treats as not given.
-          fingerprint: endpoint.apply((e) => e.fingerprint) as pulumi.Output<string>,
-          caCertificate: endpoint.apply((e) => e.caCertificate) as pulumi.Output<string>,
+          fingerprint: pulumi.unsecret(endpoint.apply((e) => e.fingerprint)) as pulumi.Output<string>,
+          caCertificate: pulumi.unsecret(endpoint.apply((e) => e.caCertificate)) as pulumi.Output<string>,
           config: document,
         },
         { parent },

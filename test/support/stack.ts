@@ -96,10 +96,16 @@ export interface Plan {
   other?: string[];
 }
 
-/** The steps on the program's own resources: the stack and the providers are left out. */
+/**
+ * The steps on the program's own resources: the stack, the providers and stack references
+ * (a read of another stack's outputs on every run, never a change) are left out.
+ */
 export function stepsOf(json: Record<string, unknown>): PlannedStep[] {
   return ((json["steps"] ?? []) as PlannedStep[]).filter(
-    (s) => s.type !== "pulumi:pulumi:Stack" && !s.type.startsWith("pulumi:providers:"),
+    (s) =>
+      s.type !== "pulumi:pulumi:Stack" &&
+      s.type !== "pulumi:pulumi:StackReference" &&
+      !s.type.startsWith("pulumi:providers:"),
   );
 }
 
@@ -175,7 +181,7 @@ export async function resourcesInState(stack: ExampleStack): Promise<string[]> {
     deployment?: { resources?: { urn: string; type: string }[] };
   };
   return (exported.deployment?.resources ?? [])
-    .filter((r) => r.type !== "pulumi:pulumi:Stack" && !r.type.startsWith("pulumi:providers:"))
+    .filter((r) => stepsOf({ steps: [{ type: r.type }] }).length === 1)
     .map((r) => r.urn.split("::").pop()!)
     .sort();
 }

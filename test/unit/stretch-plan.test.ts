@@ -182,6 +182,22 @@ describe("whole-plan check of a stretch", () => {
     expect(checkStretchPlan(gwPlan(1300, true)).problems).toEqual([]);
   });
 
+  it("refuses two gateways that both have dynamic addresses: neither could reach the other", () => {
+    const dynamic = (site: PlanSite): PlanSite => ({ ...site, dynamicAddress: true }) as PlanSite;
+    const both = plan({
+      siteA: dynamic(gw("10.1.0.2", "192.0.2.1")),
+      siteB: dynamic(gw("10.2.0.2", "192.0.2.2")),
+      networks: [net("web", 10, { siteA: { interface: "eth1" }, siteB: { interface: "eth1" } })],
+    });
+    expect(checkStretchPlan(both).problems).toEqual([
+      {
+        path: "siteB.underlay.dynamicAddress",
+        message: expect.stringMatching(/give one site a fixed publicAddress/),
+      },
+    ]);
+    expect(paths({ ...both, siteB: gw("10.2.0.2", "192.0.2.2") })).toEqual([]);
+  });
+
   it("checks NSX sub-interface MTUs against the trunk and the 1280 floor", () => {
     const bad = plan({
       siteB: { ...nsx, trunkMtu: 1200 },

@@ -233,6 +233,54 @@ describe("VxlanStretch (Pulumi mocks)", () => {
     expect(await promiseOf(stretch.innerMtu)).toBeLessThan(1350);
   });
 
+  it("joins a gateway behind a NAT with a dynamic address to one behind a port-forward", async () => {
+    const gateway = (ep: string) => ({ endpoint: ep, token: "t".repeat(24), fingerprint: "CC".repeat(32) });
+    const { children } = await run(
+      "nat",
+      () =>
+        new VxlanStretch(
+          "t7",
+          {
+            siteA: {
+              gateway: gateway("https://10.0.0.5:8443"),
+              underlay: { address: "10.1.0.2", dynamicAddress: true, vtepAddress: "192.0.2.1" },
+            },
+            siteB: {
+              gateway: gateway("https://10.0.1.5:8443"),
+              underlay: {
+                address: "10.2.0.2",
+                publicAddress: "198.51.100.7",
+                ikePort: 4501,
+                vtepAddress: "192.0.2.2",
+              },
+            },
+            ipsec: { psk: pulumi.secret("y".repeat(40)) },
+            networks: [
+              {
+                name: "blue",
+                cidr: "192.168.10.0/24",
+                gatewayIp: "192.168.10.1",
+                siteA: { interface: "eth1" },
+                siteB: { interface: "eth1" },
+              },
+            ],
+          },
+          { transformations: [capture] },
+        ),
+    );
+    const config = (n: string) =>
+      children.find((c) => c.name === n)!.inputs.config as Record<string, Record<string, unknown>>;
+    // A dials B's port-forward; B only answers A, from wherever A's NAT puts it.
+    expect(config("t7-siteA").underlay).toMatchObject({
+      localAddress: "10.1.0.2",
+      peerAddress: "198.51.100.7",
+      peerIkePort: 4501,
+    });
+    expect(config("t7-siteA").transport!.role).toBeUndefined();
+    expect(config("t7-siteB").underlay).toMatchObject({ localAddress: "10.2.0.2", peerAddress: "any" });
+    expect(config("t7-siteB").transport).toMatchObject({ role: "responder" });
+  });
+
   it("refuses a bad plan at construction with every problem, before any child exists", async () => {
     let error: unknown;
     await run("bad", () => {
