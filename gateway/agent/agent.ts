@@ -29,11 +29,16 @@ import { Metric, renderMetrics } from "./metrics";
 import { teardownPlan } from "./teardown";
 import { computeBudget } from "../../contract/mtu";
 import { measurePathMtu } from "./pathMtu";
+import { DatapathScheduling } from "./tuning";
 
 export interface AgentOptions {
   stateDir: string;
   executor: Executor;
   log?: (msg: string) => void;
+  /** Scheduling of the data-path daemon; default SCHED_RR 10 (tuning.ts says why). */
+  datapathScheduling?: DatapathScheduling;
+  /** CPUs for the data-path daemon (taskset list); default: not pinned. */
+  datapathCpus?: string;
 }
 
 export type PutOutcome =
@@ -71,13 +76,19 @@ export class Agent {
   constructor(private readonly opts: AgentOptions) {
     this.log = opts.log ?? (() => undefined);
     const paths = charonPaths(opts.stateDir);
-    this.charon = new Charon(opts.executor, paths, {
-      log: this.log,
-      onRestart: (r) => {
-        this.lastRestart = { at: r.at.toISOString(), downMs: r.downMs };
-        this.log(`charon restarted after ${r.downMs} ms down`);
+    this.charon = new Charon(
+      opts.executor,
+      paths,
+      {
+        log: this.log,
+        onRestart: (r) => {
+          this.lastRestart = { at: r.at.toISOString(), downMs: r.downMs };
+          this.log(`charon restarted after ${r.downMs} ms down`);
+        },
       },
-    });
+      opts.datapathScheduling,
+      opts.datapathCpus,
+    );
     this.applier = new Applier(opts.executor, this.charon, paths);
     this.store = new ConfigStore(opts.stateDir);
   }
