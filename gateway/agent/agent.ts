@@ -30,6 +30,7 @@ import { teardownPlan } from "./teardown";
 import { computeBudget } from "../../contract/mtu";
 import { measurePathMtu } from "./pathMtu";
 import { DatapathScheduling } from "./tuning";
+import { kernelEspAvailable } from "./kernelEsp";
 
 export interface AgentOptions {
   stateDir: string;
@@ -93,8 +94,17 @@ export class Agent {
     this.store = new ConfigStore(opts.stateDir);
   }
 
+  /** Whether this gateway's kernel can do ESP itself (detected at start). */
+  kernelEsp: boolean | undefined;
+
   /** Converges to the persisted last good config (boot, agent restart). */
   async start(): Promise<void> {
+    this.kernelEsp = await kernelEspAvailable(this.opts.executor);
+    this.log(
+      this.kernelEsp
+        ? 'kernel ESP available: "transport.backend": "kernel" keeps every packet in the kernel'
+        : "no kernel ESP here: the data path is kernel-libipsec (userspace, real-time scheduled)",
+    );
     const saved = this.store.load();
     if (saved) {
       this.current = saved;

@@ -13,6 +13,7 @@ import {
   schedulingArgv,
   threadScheduling,
 } from "../../gateway/agent/tuning";
+import { espProbeArgv, kernelEspAvailable } from "../../gateway/agent/kernelEsp";
 
 class RecordingExecutor implements Executor {
   readonly where = "fake";
@@ -114,5 +115,20 @@ describe("data-path scheduling (gateway/agent/tuning.ts)", () => {
     // Jest's worker runs under the normal policy.
     expect(mine.every((t) => t.policy === 0 && t.rtPriority === 0)).toBe(true);
     expect(threadScheduling(2 ** 22 + 12345)).toEqual([]);
+  });
+});
+
+describe("kernel ESP detection (gateway/agent/kernelEsp.ts)", () => {
+  test("a kernel that accepts the AES-GCM probe SA has ESP; the probe is removed again", async () => {
+    const ex = new RecordingExecutor(0);
+    expect(await kernelEspAvailable(ex)).toBe(true);
+    expect(ex.calls).toEqual([espProbeArgv("add"), espProbeArgv("delete")]);
+    expect(ex.calls[0]).toContain("rfc4106(gcm(aes))");
+  });
+
+  test("a kernel that refuses it (no CONFIG_INET_ESP) has none, and nothing is left to delete", async () => {
+    const ex = new RecordingExecutor(2);
+    expect(await kernelEspAvailable(ex)).toBe(false);
+    expect(ex.calls).toEqual([espProbeArgv("add")]);
   });
 });
