@@ -29,11 +29,17 @@ import { Metric, renderMetrics } from "./metrics";
 import { teardownPlan } from "./teardown";
 import { computeBudget } from "../../contract/mtu";
 import { measurePathMtu } from "./pathMtu";
+import { DatapathScheduling } from "./tuning";
+import { kernelEspAvailable } from "./kernelEsp";
 
 export interface AgentOptions {
   stateDir: string;
   executor: Executor;
   log?: (msg: string) => void;
+  /** Scheduling of the data-path daemon; default SCHED_RR 10 (tuning.ts says why). */
+  datapathScheduling?: DatapathScheduling;
+  /** CPUs for the data-path daemon (taskset list); default: not pinned. */
+  datapathCpus?: string;
 }
 
 export type PutOutcome =
@@ -71,19 +77,34 @@ export class Agent {
   constructor(private readonly opts: AgentOptions) {
     this.log = opts.log ?? (() => undefined);
     const paths = charonPaths(opts.stateDir);
-    this.charon = new Charon(opts.executor, paths, {
-      log: this.log,
-      onRestart: (r) => {
-        this.lastRestart = { at: r.at.toISOString(), downMs: r.downMs };
-        this.log(`charon restarted after ${r.downMs} ms down`);
+    this.charon = new Charon(
+      opts.executor,
+      paths,
+      {
+        log: this.log,
+        onRestart: (r) => {
+          this.lastRestart = { at: r.at.toISOString(), downMs: r.downMs };
+          this.log(`charon restarted after ${r.downMs} ms down`);
+        },
       },
-    });
+      opts.datapathScheduling,
+      opts.datapathCpus,
+    );
     this.applier = new Applier(opts.executor, this.charon, paths);
     this.store = new ConfigStore(opts.stateDir);
   }
 
+  /** Whether this gateway's kernel can do ESP itself (detected at start). */
+  kernelEsp: boolean | undefined;
+
   /** Converges to the persisted last good config (boot, agent restart). */
   async start(): Promise<void> {
+    this.kernelEsp = await kernelEspAvailable(this.opts.executor);
+    this.log(
+      this.kernelEsp
+        ? 'kernel ESP available: "transport.backend": "kernel" keeps every packet in the kernel'
+        : "no kernel ESP here: the data path is kernel-libipsec (userspace, real-time scheduled)",
+    );
     const saved = this.store.load();
     if (saved) {
       this.current = saved;

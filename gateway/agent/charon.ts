@@ -10,6 +10,13 @@ import * as fs from "node:fs";
 import { Executor, processAlive } from "./exec";
 import { CharonPaths } from "./render";
 import { swanctl } from "./live";
+import {
+  DEFAULT_DATAPATH_SCHEDULING,
+  DatapathScheduling,
+  SchedulingOutcome,
+  applyPlacement,
+  applyScheduling,
+} from "./tuning";
 
 export const CHARON_BINARY = "/usr/sbin/charon-systemd";
 
@@ -22,11 +29,16 @@ export class Charon {
   private timer: NodeJS.Timeout | undefined;
   private restarting = false;
   restarts = 0;
+  /** The scheduling charon's threads were last given (see tuning.ts), once it has started. */
+  scheduling: SchedulingOutcome | undefined;
 
   constructor(
     private readonly ex: Executor,
     readonly paths: CharonPaths,
     private readonly events: CharonEvents = {},
+    private readonly wantedScheduling: DatapathScheduling = DEFAULT_DATAPATH_SCHEDULING,
+    /** CPUs for charon's threads (taskset list); undefined = wherever the kernel puts them. */
+    private readonly cpus?: string,
   ) {}
 
   private get pidFile(): string {
@@ -52,7 +64,12 @@ export class Charon {
   }
 
   async start(): Promise<void> {
-    if (this.isRunning()) return;
+    const running = this.pid();
+    if (running !== undefined && processAlive(running)) {
+      // An adopted daemon (agent restart) gets the current tuning too; chrt is idempotent.
+      await this.tune(running);
+      return;
+    }
     fs.mkdirSync(this.paths.dir, { recursive: true, mode: 0o700 });
     // A socket left by a killed daemon would make the readiness check pass too early.
     fs.rmSync(this.paths.viciSocket, { force: true });
@@ -66,11 +83,23 @@ export class Charon {
       if (!processAlive(pid)) throw new Error(`charon exited during start (see ${this.paths.log})`);
       if (fs.existsSync(this.paths.viciSocket)) {
         const r = await swanctl(this.ex, this.swanctlPaths(), "--stats");
-        if (r.code === 0) return;
+        if (r.code === 0) {
+          // Ready means its worker and libipsec threads exist, so all of them get the policy.
+          await this.tune(pid);
+          return;
+        }
       }
       await sleep(50);
     }
     throw new Error("charon did not open its vici socket within 15 s");
+  }
+
+  private async tune(pid: number): Promise<void> {
+    this.scheduling = await applyScheduling(this.ex, pid, this.wantedScheduling);
+    if (this.scheduling.problem)
+      this.events.log?.(`charon scheduling left at normal: ${this.scheduling.problem}`);
+    const placement = this.cpus === undefined ? undefined : await applyPlacement(this.ex, pid, this.cpus);
+    if (placement) this.events.log?.(`charon CPU placement not applied: ${placement}`);
   }
 
   async stop(): Promise<void> {

@@ -2,7 +2,8 @@
  * Agent entry point.
  *
  *   node dist/gateway/agent/main.js --state-dir /var/lib/l2stretch --listen 0.0.0.0:8443 \
- *        --token-file /etc/l2stretch/token [--netns NAME]
+ *        --token-file /etc/l2stretch/token [--netns NAME] [--datapath-scheduling rr|rr:N|off]
+ *        [--datapath-cpus LIST]
  *
  * With --netns, every data-path command runs via `ip netns exec NAME` while the API listens in
  * the agent's own namespace (how the tests and the benchmark drive one agent per gateway).
@@ -14,6 +15,14 @@ import { Agent } from "./agent";
 import { startApi } from "./api";
 import { LocalExecutor } from "./exec";
 import { ensureTlsIdentity } from "./tls";
+import {
+  DEFAULT_DATAPATH_SCHEDULING,
+  DatapathScheduling,
+  applyScheduling,
+  controlPlaneScheduling,
+  parseCpuList,
+  parseDatapathScheduling,
+} from "./tuning";
 
 interface Args {
   stateDir: string;
@@ -21,6 +30,8 @@ interface Args {
   port: number;
   tokenFile: string;
   netns: string | undefined;
+  datapathScheduling: DatapathScheduling;
+  datapathCpus: string | undefined;
 }
 
 export function parseArgs(argv: string[]): Args {
@@ -31,12 +42,16 @@ export function parseArgs(argv: string[]): Args {
   const listen = get("--listen") ?? "127.0.0.1:8443";
   const idx = listen.lastIndexOf(":");
   const netns = get("--netns");
+  const sched = get("--datapath-scheduling");
+  const cpus = get("--datapath-cpus");
   const args: Args = {
     stateDir: get("--state-dir") ?? "/var/lib/l2stretch",
     host: listen.slice(0, idx).replace(/^\[|\]$/g, ""),
     port: Number(listen.slice(idx + 1)),
     tokenFile: get("--token-file") ?? "/etc/l2stretch/token",
     netns: netns === undefined || netns === "none" ? undefined : netns,
+    datapathScheduling: sched === undefined ? DEFAULT_DATAPATH_SCHEDULING : parseDatapathScheduling(sched),
+    datapathCpus: cpus === undefined ? undefined : parseCpuList(cpus),
   };
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)
     throw new Error(`bad --listen ${listen}`);
@@ -49,8 +64,20 @@ async function main(): Promise<void> {
   const token = fs.readFileSync(args.tokenFile, "utf8").trim();
   if (token.length < 16) throw new Error("the API token must have at least 16 characters");
   fs.mkdirSync(args.stateDir, { recursive: true, mode: 0o700 });
+  const control = controlPlaneScheduling(args.datapathScheduling);
+  if (control) {
+    // On the host, not in --netns: it is this process being tuned.
+    const r = await applyScheduling(new LocalExecutor(), process.pid, control);
+    if (r.problem) log(`agent scheduling left at normal: ${r.problem}`);
+  }
   const tls = await ensureTlsIdentity(`${args.stateDir}/tls`, "l2stretch-gateway");
-  const agent = new Agent({ stateDir: args.stateDir, executor: new LocalExecutor(args.netns), log });
+  const agent = new Agent({
+    stateDir: args.stateDir,
+    executor: new LocalExecutor(args.netns),
+    log,
+    datapathScheduling: args.datapathScheduling,
+    datapathCpus: args.datapathCpus,
+  });
   await agent.start();
   const { server, port } = await startApi({ agent, tls, token, host: args.host, port: args.port, log });
   process.stdout.write(

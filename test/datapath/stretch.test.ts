@@ -20,6 +20,7 @@ import {
   waitFor,
 } from "./lab";
 import { computeBudget } from "../../contract/mtu";
+import { DEFAULT_DATAPATH_SCHEDULING, ThreadScheduling, threadScheduling } from "../../gateway/agent/tuning";
 
 const reason = skipReason();
 if (reason) {
@@ -162,7 +163,27 @@ describeIf("encrypted L2 stretch between two namespaced sites", () => {
     });
   });
 
+  /** Every thread of the daemon runs SCHED_RR (policy 2) at the agent's default priority. */
+  const expectTuned = (threads: ThreadScheduling[]) => {
+    expect(threads.length).toBeGreaterThan(1);
+    const off = threads.filter(
+      (t) => t.policy !== 2 || t.rtPriority !== DEFAULT_DATAPATH_SCHEDULING.priority,
+    );
+    expect(off).toEqual([]);
+  };
+
   describe("data path", () => {
+    test("the agent runs every charon thread SCHED_RR (data-path tuning), and itself one step above", () => {
+      for (const s of ["A", "B"] as const) {
+        expectTuned(threadScheduling(charonPid(s)));
+        const agent = threadScheduling((agents[s] as AgentProc).proc.pid as number);
+        expect(agent.length).toBeGreaterThan(1);
+        expect(
+          agent.filter((t) => t.policy !== 2 || t.rtPriority !== DEFAULT_DATAPATH_SCHEDULING.priority + 10),
+        ).toEqual([]);
+      }
+    });
+
     test("ARP resolves across and ping passes", () => {
       lab.nsx(lab.ns.vmA, ["ip", "neigh", "flush", "dev", "eth0"]);
       const out = lab.nsx(lab.ns.vmA, ["ping", "-n", "-c", "3", "-i", "0.2", "-W", "2", ADDR.b]);
@@ -300,6 +321,10 @@ describeIf("encrypted L2 stretch between two namespaced sites", () => {
         }
       }, 90_000);
     }
+
+    test("a charon restarted by the supervisor gets the data-path tuning again", () => {
+      for (const s of ["A", "B"] as const) expectTuned(threadScheduling(charonPid(s)));
+    });
 
     test("tunnel down: 0 clear-text VXLAN packets on the WAN, even with the blackhole route removed", async () => {
       const agentA = agents.A as AgentProc;
