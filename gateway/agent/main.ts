@@ -2,7 +2,7 @@
  * Agent entry point.
  *
  *   node dist/gateway/agent/main.js --state-dir /var/lib/l2stretch --listen 0.0.0.0:8443 \
- *        --token-file /etc/l2stretch/token [--netns NAME]
+ *        --token-file /etc/l2stretch/token [--netns NAME] [--status-cache-ms 1000]
  *
  * With --netns, every data-path command runs via `ip netns exec NAME` while the API listens in
  * the agent's own namespace (how the tests and the benchmark drive one agent per gateway).
@@ -21,6 +21,7 @@ interface Args {
   port: number;
   tokenFile: string;
   netns: string | undefined;
+  statusCacheMs: number;
 }
 
 export function parseArgs(argv: string[]): Args {
@@ -37,7 +38,10 @@ export function parseArgs(argv: string[]): Args {
     port: Number(listen.slice(idx + 1)),
     tokenFile: get("--token-file") ?? "/etc/l2stretch/token",
     netns: netns === undefined || netns === "none" ? undefined : netns,
+    statusCacheMs: Number(get("--status-cache-ms") ?? "1000"),
   };
+  if (!Number.isInteger(args.statusCacheMs) || args.statusCacheMs < 0)
+    throw new Error(`bad --status-cache-ms ${get("--status-cache-ms") ?? ""}`);
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)
     throw new Error(`bad --listen ${listen}`);
   return args;
@@ -50,7 +54,12 @@ async function main(): Promise<void> {
   if (token.length < 16) throw new Error("the API token must have at least 16 characters");
   fs.mkdirSync(args.stateDir, { recursive: true, mode: 0o700 });
   const tls = await ensureTlsIdentity(`${args.stateDir}/tls`, "l2stretch-gateway");
-  const agent = new Agent({ stateDir: args.stateDir, executor: new LocalExecutor(args.netns), log });
+  const agent = new Agent({
+    stateDir: args.stateDir,
+    executor: new LocalExecutor(args.netns),
+    log,
+    statusCacheMs: args.statusCacheMs,
+  });
   await agent.start();
   const { server, port } = await startApi({ agent, tls, token, host: args.host, port: args.port, log });
   process.stdout.write(
