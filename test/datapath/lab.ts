@@ -280,6 +280,7 @@ export async function startAgent(
   stateDir: string,
   tokenFile: string,
   netns: string,
+  extraArgs: string[] = [],
 ): Promise<AgentProc> {
   const proc = lab.bg(
     [
@@ -293,6 +294,7 @@ export async function startAgent(
       tokenFile,
       "--netns",
       netns,
+      ...extraArgs,
     ],
     {
       env: { ...process.env, NODE_PATH: path.join(REPO, "node_modules") },

@@ -1,0 +1,159 @@
+/**
+ * Status benchmark (not a test): 200 concurrent `GET /v1/status` (and a mixed status/metrics
+ * burst) against one configured gateway agent, with the shared live-state read turned off
+ * ("before": `--status-cache-ms 0`, every request runs its own ip/nft/swanctl/bridge reads)
+ * and on ("after": the default single-flight read reused for 1 s). Both agents serve the same
+ * gateway namespace and state; rounds are interleaved and repeated, and the medians, min–max
+ * and the ratio are printed side by side. Goal: p99 < 1 s with the cache.
+ *
+ *   npx tsc -p tsconfig.json && node dist/bench/status.js        (root; BENCH_ROUNDS=3, BENCH_CONCURRENCY=200)
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { randomBytes } from "node:crypto";
+import {
+  ADDR,
+  AgentProc,
+  Lab,
+  buildAgent,
+  call,
+  skipReason,
+  startAgent,
+  stopAgent,
+  waitFor,
+} from "../test/datapath/lab";
+
+const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
+const CONCURRENCY = Number(process.env["BENCH_CONCURRENCY"] ?? 200);
+
+function percentile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] as number;
+}
+const median = (xs: number[]) => percentile(xs, 0.5);
+
+function gatewayDoc(side: "A" | "B", psk: string): unknown {
+  const me = side === "A";
+  return {
+    apiVersion: "l2stretch.gateway/v1",
+    identity: { name: `gw${side}`, site: side },
+    underlay: {
+      localAddress: me ? ADDR.gwA : ADDR.gwB,
+      peerAddress: me ? ADDR.gwB : ADDR.gwA,
+      vtepLocal: me ? ADDR.vtepA : ADDR.vtepB,
+      vtepPeer: me ? ADDR.vtepB : ADDR.vtepA,
+    },
+    transport: {
+      type: "ipsec",
+      localId: `gw${side}`,
+      peerId: me ? "gwB" : "gwA",
+      auth: { method: "psk", psk },
+    },
+    networks: [
+      { name: "blue", vni: 100, attachment: { type: "interface", interface: "eth1" }, gatewayIp: ADDR.gw },
+      { name: "green", vni: 200, attachment: { type: "interface", interface: "eth2" } },
+    ],
+  };
+}
+
+/** Fires `n` requests at once; returns each one's latency in ms (a failed request counts as a failure). */
+async function burst(agent: AgentProc, token: string, n: number, mixed: boolean): Promise<number[]> {
+  const one = async (i: number) => {
+    const t0 = performance.now();
+    const r = await call(agent.port, "GET", mixed && i % 2 === 1 ? "/metrics" : "/v1/status", { token });
+    if (r.status !== 200) throw new Error(`status ${r.status}: ${r.body.slice(0, 200)}`);
+    return performance.now() - t0;
+  };
+  return Promise.all(Array.from({ length: n }, (_, i) => one(i)));
+}
+
+async function main(): Promise<void> {
+  const why = skipReason();
+  if (why) {
+    process.stdout.write(`bench:status cannot run here: ${why}\n`);
+    return;
+  }
+  const lab = new Lab();
+  const agents: AgentProc[] = [];
+  try {
+    lab.build();
+    const mainJs = buildAgent(lab.dir);
+    const token = randomBytes(24).toString("hex");
+    const tokenFile = path.join(lab.dir, "token");
+    fs.writeFileSync(tokenFile, token, { mode: 0o600 });
+    const psk = randomBytes(33).toString("base64");
+    const stateA = path.join(lab.dir, "state-A");
+    const [a, b] = await Promise.all([
+      startAgent(lab, mainJs, stateA, tokenFile, lab.ns.gwA),
+      startAgent(lab, mainJs, path.join(lab.dir, "state-B"), tokenFile, lab.ns.gwB),
+    ]);
+    agents.push(a, b);
+    for (const [agent, side] of [
+      [a, "A"],
+      [b, "B"],
+    ] as const) {
+      const r = await call(agent.port, "PUT", "/v1/config", {
+        token,
+        body: JSON.stringify(gatewayDoc(side, psk)),
+      });
+      if (r.status !== 200) throw new Error(`PUT failed: ${r.status} ${r.body}`);
+    }
+    await waitFor(
+      "tunnel up",
+      async () =>
+        ((await call(a.port, "GET", "/v1/status", { token })).json() as { tunnel: { up: boolean } }).tunnel
+          .up,
+      60_000,
+      500,
+    );
+    // A second agent on the same gateway and state, reading live state for every request.
+    const uncached = await startAgent(lab, mainJs, stateA, tokenFile, lab.ns.gwA, ["--status-cache-ms", "0"]);
+    agents.push(uncached);
+    const modes: [string, AgentProc][] = [
+      ["before (no shared read)", uncached],
+      ["after (single-flight, 1 s)", a],
+    ];
+    const lines: string[] = [];
+    for (const mixed of [false, true]) {
+      const p50: Record<string, number[]> = {};
+      const p99: Record<string, number[]> = {};
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [name, agent] of round % 2 === 0 ? modes : [...modes].reverse()) {
+          const lat = await burst(agent, token, CONCURRENCY, mixed);
+          (p50[name] ??= []).push(percentile(lat, 0.5));
+          (p99[name] ??= []).push(percentile(lat, 0.99));
+          process.stderr.write(
+            `${mixed ? "mixed" : "status"} round ${round + 1} ${name}: p50 ${percentile(lat, 0.5).toFixed(0)} ms, p99 ${percentile(lat, 0.99).toFixed(0)} ms\n`,
+          );
+        }
+      }
+      const what = mixed ? `${CONCURRENCY / 2} status + ${CONCURRENCY / 2} metrics` : `${CONCURRENCY} status`;
+      for (const [name] of modes) {
+        const xs = p99[name] as number[];
+        lines.push(
+          `| ${what} | ${name} | ${median(p50[name] as number[]).toFixed(0)} | ${median(xs).toFixed(0)} | ${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} |`,
+        );
+      }
+      const ratio = median(p99[modes[0][0]] as number[]) / median(p99[modes[1][0]] as number[]);
+      lines.push(`| ${what} | ratio before/after (p99) | | ${ratio.toFixed(1)}x | |`);
+    }
+    process.stdout.write(
+      [
+        `| burst | agent | p50 ms (median of ${ROUNDS}) | p99 ms (median) | p99 min–max |`,
+        `|---|---|---|---|---|`,
+        ...lines,
+      ].join("\n") +
+        `\n(goal: p99 < 1000 ms with the shared read; ${os.cpus().length} CPUs shared with the lab)\n`,
+    );
+  } finally {
+    for (const ag of agents) await stopAgent(ag);
+    lab.teardown();
+    lab.removeDir();
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${String(e)}\n`);
+  process.exit(1);
+});
