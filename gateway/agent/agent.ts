@@ -219,12 +219,13 @@ export class Agent {
   private async readSnapshot(): Promise<StatusSnapshot> {
     const ex = this.opts.executor;
     const config = this.current;
-    const bridges = (config?.networks ?? []).map((n) => bridgeName(n.vni));
-    const [live, ...fdbs] = await Promise.all([
-      readLiveState(ex, this.charon.swanctlPaths(), NFT_TABLE),
-      ...bridges.map((br) => readFdb(ex, br)),
+    const [live, fdb] = await Promise.all([
+      readLiveState(ex, this.charon.swanctlPaths(), NFT_TABLE, "status"),
+      config && config.networks.length > 0 ? readFdb(ex) : Promise.resolve([]),
     ]);
-    return { config, live, fdb: new Map(bridges.map((br, i) => [br, fdbs[i] ?? []])) };
+    const byBridge = new Map<string, LiveFdbEntry[]>();
+    for (const e of fdb) if (e.master) byBridge.set(e.master, [...(byBridge.get(e.master) ?? []), e]);
+    return { config, live, fdb: byBridge };
   }
 
   async status(): Promise<AgentStatus> {

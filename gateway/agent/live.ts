@@ -278,14 +278,25 @@ export function swanctl(ex: Executor, paths: SwanctlPaths, cmd: string, ...args:
   });
 }
 
-/** Reads everything the planner and the status page need, in parallel. */
-export async function readLiveState(ex: Executor, paths: SwanctlPaths, nftTable: string): Promise<LiveState> {
+const SKIPPED = { code: 1, stdout: "", stderr: "not read" };
+
+/**
+ * Reads everything the planner needs, in parallel. `scope: "status"` leaves out addresses and
+ * routes (only verify and plan use them), so the status page costs three processes, not seven.
+ */
+export async function readLiveState(
+  ex: Executor,
+  paths: SwanctlPaths,
+  nftTable: string,
+  scope: "plan" | "status" = "plan",
+): Promise<LiveState> {
+  const forPlan = (argv: string[]) => (scope === "plan" ? ex.run(argv) : Promise.resolve(SKIPPED));
   const [links, addrs, routes, routes4, routes6, nft, sas] = await Promise.all([
     ex.run(["ip", "-j", "-d", "-s", "link", "show"]),
-    ex.run(["ip", "-j", "addr", "show"]),
-    ex.run(["ip", "-j", "route", "show", "table", "main", "type", "blackhole"]),
-    ex.run(["ip", "-j", "-4", "route", "show", "table", "all"]),
-    ex.run(["ip", "-j", "-6", "route", "show", "table", "all"]),
+    forPlan(["ip", "-j", "addr", "show"]),
+    forPlan(["ip", "-j", "route", "show", "table", "main", "type", "blackhole"]),
+    forPlan(["ip", "-j", "-4", "route", "show", "table", "all"]),
+    forPlan(["ip", "-j", "-6", "route", "show", "table", "all"]),
     ex.run(["nft", "-j", "list", "ruleset"]),
     swanctl(ex, paths, "--list-sas"),
   ]);
@@ -304,7 +315,8 @@ export async function readLiveState(ex: Executor, paths: SwanctlPaths, nftTable:
   };
 }
 
-export async function readFdb(ex: Executor, bridge: string): Promise<LiveFdbEntry[]> {
-  const r = await ex.run(["bridge", "-j", "fdb", "show", "br", bridge]);
+/** The forwarding database of one bridge, or of every bridge (one process for the status page). */
+export async function readFdb(ex: Executor, bridge?: string): Promise<LiveFdbEntry[]> {
+  const r = await ex.run(["bridge", "-j", "fdb", "show", ...(bridge ? ["br", bridge] : [])]);
   return r.code === 0 ? parseFdb(r.stdout) : [];
 }
