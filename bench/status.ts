@@ -27,6 +27,18 @@ import {
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
 const CONCURRENCY = Number(process.env["BENCH_CONCURRENCY"] ?? 200);
 
+/** CPU seconds of a process and its reaped children (the ip/nft/swanctl it ran): load-independent cost. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid ?? 0}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime, stime, cutime, cstime are fields 14-17 (11-14 after the command name).
+    return [11, 12, 13, 14].reduce((t, i) => t + Number(f[i]), 0) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 function percentile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] as number;
@@ -132,9 +144,12 @@ async function main(): Promise<void> {
       const p50: Record<string, number[]> = {};
       const p99: Record<string, number[]> = {};
       const fails: Record<string, number[]> = {};
+      const cpu: Record<string, number[]> = {};
       for (let round = 0; round < ROUNDS; round++) {
         for (const [name, agent] of round % 2 === 0 ? modes : [...modes].reverse()) {
+          const cpu0 = cpuSeconds(agent.proc.pid);
           const { lat, failed } = await burst(agent, token, CONCURRENCY, mixed);
+          (cpu[name] ??= []).push(cpuSeconds(agent.proc.pid) - cpu0);
           // Failed requests count as the slowest: a p99 must not improve by dropping requests.
           const all = [...lat, ...new Array<number>(failed).fill(Number.POSITIVE_INFINITY)];
           (p50[name] ??= []).push(percentile(all, 0.5));
@@ -149,16 +164,16 @@ async function main(): Promise<void> {
       for (const [name] of modes) {
         const xs = p99[name] as number[];
         lines.push(
-          `| ${what} | ${name} | ${median(p50[name] as number[]).toFixed(0)} | ${median(xs).toFixed(0)} | ${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} | ${(fails[name] as number[]).join("/")} |`,
+          `| ${what} | ${name} | ${median(p50[name] as number[]).toFixed(0)} | ${median(xs).toFixed(0)} | ${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} | ${(fails[name] as number[]).join("/")} | ${median(cpu[name] as number[]).toFixed(1)} |`,
         );
       }
       const ratio = median(p99[modes[0][0]] as number[]) / median(p99[modes[1][0]] as number[]);
-      lines.push(`| ${what} | ratio before/after (p99) | | ${ratio.toFixed(1)}x | | |`);
+      lines.push(`| ${what} | ratio before/after (p99) | | ${ratio.toFixed(1)}x | | | |`);
     }
     process.stdout.write(
       [
-        `| burst | agent | p50 ms (median of ${ROUNDS}) | p99 ms (median) | p99 min–max | failed per round |`,
-        `|---|---|---|---|---|---|`,
+        `| burst | agent | p50 ms (median of ${ROUNDS}) | p99 ms (median) | p99 min–max | failed per round | agent CPU s per burst (median) |`,
+        `|---|---|---|---|---|---|---|`,
         ...lines,
       ].join("\n") +
         `\n(goal: p99 < 1000 ms with the shared read; ${os.cpus().length} CPUs shared with the lab; ` +
