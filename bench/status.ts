@@ -3,8 +3,10 @@
  * burst) against one configured gateway agent, with the shared live-state read turned off
  * ("before": `--status-cache-ms 0`, every request runs its own ip/nft/swanctl/bridge reads)
  * and on ("after": the default single-flight read reused for 1 s). Both agents serve the same
- * gateway namespace and state; rounds are interleaved and repeated, and the medians, min–max
- * and the ratio are printed side by side. Goal: p99 < 1 s with the cache.
+ * gateway namespace and state. A third, in-process agent whose live reads cost nothing gives the
+ * HTTPS floor (TLS + HTTP + JSON on this host as loaded right now). Rounds are interleaved and
+ * repeated; medians, min–max, failures, agent CPU per burst and the ratio are printed side by
+ * side. Goal: p99 < 1 s with the cache.
  *
  *   npx tsc -p tsconfig.json && node dist/bench/status.js        (root; BENCH_ROUNDS=3, BENCH_CONCURRENCY=200)
  */
@@ -23,6 +25,10 @@ import {
   stopAgent,
   waitFor,
 } from "../test/datapath/lab";
+import { Agent } from "../gateway/agent/agent";
+import { startApi } from "../gateway/agent/api";
+import type { ExecResult, Executor } from "../gateway/agent/exec";
+import { ensureTlsIdentity } from "../gateway/agent/tls";
 
 const ROUNDS = Number(process.env["BENCH_ROUNDS"] ?? 3);
 const CONCURRENCY = Number(process.env["BENCH_CONCURRENCY"] ?? 200);
@@ -74,7 +80,7 @@ function gatewayDoc(side: "A" | "B", psk: string): unknown {
  * (reset or not 200): an overloaded agent drops connections, which is part of the result.
  */
 async function burst(
-  agent: AgentProc,
+  agent: { port: number },
   token: string,
   n: number,
   mixed: boolean,
@@ -93,6 +99,31 @@ async function burst(
   return { lat, failed: n - lat.length };
 }
 
+/** Answers every live-state command instantly with "nothing there": no process is started. */
+const instantExecutor: Executor = {
+  where: "nowhere",
+  async run(argv: string[]): Promise<ExecResult> {
+    const cmd = argv.join(" ");
+    if (cmd.startsWith("ip -j")) return { code: 0, stdout: "[]", stderr: "" };
+    if (cmd.startsWith("nft -j")) return { code: 0, stdout: '{"nftables":[]}', stderr: "" };
+    return { code: 1, stdout: "", stderr: "not run" };
+  },
+  spawnDaemon(): number {
+    throw new Error("the floor agent starts no daemon");
+  },
+};
+
+/**
+ * The HTTPS floor: an agent in this process whose live reads cost nothing, so its latency is
+ * TLS, HTTP and JSON alone (and it shares this process's CPU with the client: an upper bound).
+ */
+async function startFloorAgent(dir: string, token: string): Promise<{ port: number; close: () => void }> {
+  const agent = new Agent({ stateDir: dir, executor: instantExecutor });
+  const tls = await ensureTlsIdentity(path.join(dir, "tls"), "l2stretch-floor");
+  const { server, port } = await startApi({ agent, tls, token, host: "127.0.0.1", port: 0 });
+  return { port, close: () => server.close() };
+}
+
 async function main(): Promise<void> {
   const why = skipReason();
   if (why) {
@@ -101,6 +132,7 @@ async function main(): Promise<void> {
   }
   const lab = new Lab();
   const agents: AgentProc[] = [];
+  const closers: (() => void)[] = [];
   try {
     lab.build();
     const mainJs = buildAgent(lab.dir);
@@ -135,9 +167,14 @@ async function main(): Promise<void> {
     // A second agent on the same gateway and state, reading live state for every request.
     const uncached = await startAgent(lab, mainJs, stateA, tokenFile, lab.ns.gwA, ["--status-cache-ms", "0"]);
     agents.push(uncached);
-    const modes: [string, AgentProc][] = [
+    const floorDir = path.join(lab.dir, "floor");
+    fs.mkdirSync(floorDir, { recursive: true });
+    const floor = await startFloorAgent(floorDir, token);
+    closers.push(floor.close);
+    const modes: [string, { port: number; proc?: AgentProc["proc"] }][] = [
       ["before (no shared read)", uncached],
       ["after (single-flight, 1 s)", a],
+      ["HTTPS floor (no live reads, in-process)", floor],
     ];
     const lines: string[] = [];
     for (const mixed of [false, true]) {
@@ -147,9 +184,9 @@ async function main(): Promise<void> {
       const cpu: Record<string, number[]> = {};
       for (let round = 0; round < ROUNDS; round++) {
         for (const [name, agent] of round % 2 === 0 ? modes : [...modes].reverse()) {
-          const cpu0 = cpuSeconds(agent.proc.pid);
+          const cpu0 = cpuSeconds(agent.proc?.pid);
           const { lat, failed } = await burst(agent, token, CONCURRENCY, mixed);
-          (cpu[name] ??= []).push(cpuSeconds(agent.proc.pid) - cpu0);
+          (cpu[name] ??= []).push(cpuSeconds(agent.proc?.pid) - cpu0);
           // Failed requests count as the slowest: a p99 must not improve by dropping requests.
           const all = [...lat, ...new Array<number>(failed).fill(Number.POSITIVE_INFINITY)];
           (p50[name] ??= []).push(percentile(all, 0.5));
@@ -164,7 +201,7 @@ async function main(): Promise<void> {
       for (const [name] of modes) {
         const xs = p99[name] as number[];
         lines.push(
-          `| ${what} | ${name} | ${median(p50[name] as number[]).toFixed(0)} | ${median(xs).toFixed(0)} | ${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} | ${(fails[name] as number[]).join("/")} | ${median(cpu[name] as number[]).toFixed(1)} |`,
+          `| ${what} | ${name} | ${median(p50[name] as number[]).toFixed(0)} | ${median(xs).toFixed(0)} | ${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)} | ${(fails[name] as number[]).join("/")} | ${Number.isFinite(median(cpu[name] as number[])) ? median(cpu[name] as number[]).toFixed(1) : "-"} |`,
         );
       }
       const ratio = median(p99[modes[0][0]] as number[]) / median(p99[modes[1][0]] as number[]);
@@ -183,6 +220,7 @@ async function main(): Promise<void> {
           .join(" ")})\n`,
     );
   } finally {
+    for (const close of closers) close();
     for (const ag of agents) await stopAgent(ag);
     lab.teardown();
     lab.removeDir();
