@@ -85,6 +85,10 @@ export interface AgentStatus {
   } | null;
   leakGuardDrops: number;
   injectGuardDrops: number;
+  /** Bridged frames kept from an underlay or management NIC by the data-path leak guard. */
+  underlayGuardDrops: number;
+  /** Bridged frames between ports that are not a network's own site port and VXLAN device. */
+  portGuardDrops: number;
   networks: AgentNetworkStatus[];
   lastApply: AgentApplyResult | null;
   rejectedConfigs: number;

@@ -18,6 +18,15 @@ const ifName = z
   .max(15)
   .regex(/^[A-Za-z0-9_.-]+$/, "interface names are 1-15 characters of [A-Za-z0-9_.-]");
 
+/** IKE identities end up in swanctl.conf and on the wire: a NUL would silently truncate them. */
+const ikeIdentity = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((s) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), {
+    message: "must not contain control characters (such as NUL or a newline)",
+  });
+
 const ipv4 = z.string().refine(isIpv4, { message: "must be a dotted-quad IPv4 address" });
 const ipv6 = z.string().refine(isIPv6, { message: "must be an IPv6 address" });
 
@@ -77,8 +86,8 @@ export const IpsecTransportSchema = z
      * device, for kernels without ESP (such as the reference machines).
      */
     backend: z.enum(["kernel", "kernel-libipsec"]).default("kernel-libipsec"),
-    localId: z.string().min(1).max(255),
-    peerId: z.string().min(1).max(255),
+    localId: ikeIdentity,
+    peerId: ikeIdentity,
     auth: z.discriminatedUnion("method", [PskAuthSchema, X509AuthSchema]),
     ikeProposals: z.array(z.enum(IKE_PROPOSALS)).min(1).default(["aes128gcm16-prfsha256-x25519"]),
     espProposals: z.array(z.enum(ESP_PROPOSALS)).min(1).default(["aes128gcm16-x25519"]),

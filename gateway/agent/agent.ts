@@ -13,8 +13,10 @@ import type {
 import { Executor } from "./exec";
 import { Charon } from "./charon";
 import { Applier, ApplyResult, ConfigStore } from "./apply";
-import { LiveState, readFdb, readLiveState } from "./live";
-import { verify } from "./plan";
+import { LiveFdbEntry, LiveState, readFdb, readLiveState } from "./live";
+import { verify } from "./verify";
+import { guardDrops } from "./guard";
+import { SingleFlight } from "./singleFlight";
 import {
   GatewayConfig,
   GatewayConfigSchema,
@@ -40,6 +42,18 @@ export interface AgentOptions {
   datapathScheduling?: DatapathScheduling;
   /** CPUs for the data-path daemon (taskset list); default: not pinned. */
   datapathCpus?: string;
+  /**
+   * How long one live-state read serves `GET /v1/status` and `/metrics` (default 1000 ms);
+   * concurrent requests always share the read in flight. 0 = every request reads on its own.
+   */
+  statusCacheMs?: number;
+}
+
+/** What the status page reads from the machine: shared by concurrent status and metrics calls. */
+interface StatusSnapshot {
+  config: GatewayConfig | undefined;
+  live: LiveState;
+  fdb: Map<string, LiveFdbEntry[]>;
 }
 
 export type PutOutcome =
@@ -73,9 +87,11 @@ export class Agent {
   private probing = false;
   private lastRestart: { at: string; downMs: number } | undefined;
   private readonly log: (m: string) => void;
+  private readonly snapshot: SingleFlight<StatusSnapshot>;
 
   constructor(private readonly opts: AgentOptions) {
     this.log = opts.log ?? (() => undefined);
+    this.snapshot = new SingleFlight(() => this.readSnapshot(), opts.statusCacheMs ?? 1000);
     const paths = charonPaths(opts.stateDir);
     this.charon = new Charon(
       opts.executor,
@@ -150,6 +166,7 @@ export class Agent {
         };
       }
       const result = await this.applier.apply(cfg, this.current);
+      this.snapshot.invalidate();
       this.lastApply = result;
       if (!result.ok) {
         this.applyCount.failed++;
@@ -191,6 +208,7 @@ export class Agent {
       fs.rmSync(this.charon.paths.swanctlDir, { recursive: true, force: true });
       fs.rmSync(this.charon.paths.strongswanConf, { force: true });
       this.pathMtu = undefined;
+      this.snapshot.invalidate();
       this.lastApply = { ok: true, actions: done, durationMs: Date.now() - t0, at: new Date().toISOString() };
       return {
         result: previous || done.length > 0 ? ("removed" as const) : ("absent" as const),
@@ -219,17 +237,34 @@ export class Agent {
     }
   }
 
-  async status(): Promise<AgentStatus> {
+  private async readSnapshot(): Promise<StatusSnapshot> {
     const ex = this.opts.executor;
-    const live: LiveState = await readLiveState(ex, this.charon.swanctlPaths(), NFT_TABLE);
-    const cfg = this.current;
+    const config = this.current;
+    const [live, fdb] = await Promise.all([
+      readLiveState(ex, this.charon.swanctlPaths(), NFT_TABLE, "status"),
+      config && config.networks.length > 0 ? readFdb(ex) : Promise.resolve([]),
+    ]);
+    const byBridge = new Map<string, LiveFdbEntry[]>();
+    for (const e of fdb) if (e.master) byBridge.set(e.master, [...(byBridge.get(e.master) ?? []), e]);
+    return { config, live, fdb: byBridge };
+  }
+
+  async status(): Promise<AgentStatus> {
+    let snap = await this.snapshot.get();
+    // The config changed while the read was in flight: read again for the new networks.
+    if (snap.config !== this.current) {
+      this.snapshot.invalidate();
+      snap = await this.snapshot.get();
+    }
+    const { live } = snap;
+    const cfg = snap.config;
     const ike = live.sas?.find((s) => s.name === IKE_CONN);
     const child = ike?.children.find((c) => c.name === CHILD_SA && c.state === "INSTALLED");
     const networks: AgentNetworkStatus[] = [];
     for (const n of cfg?.networks ?? []) {
       const br = bridgeName(n.vni);
       const vx = vxlanName(n.vni);
-      const fdb = (await readFdb(ex, br)).filter((e) => !e.permanent && e.master === br);
+      const fdb = (snap.fdb.get(br) ?? []).filter((e) => !e.permanent && e.master === br);
       const v = live.links.get(vx);
       networks.push({
         name: n.name,
@@ -248,6 +283,7 @@ export class Agent {
       });
     }
     const inet = live.nft.find((t) => t.family === "inet");
+    const guard = guardDrops(live.nft.find((t) => t.family === "bridge")?.counters ?? {});
     return {
       configured: !!cfg,
       digest: cfg ? configDigest(cfg) : null,
@@ -265,6 +301,8 @@ export class Agent {
       pathMtu: this.pathMtu ?? null,
       leakGuardDrops: inet?.counters["leak-guard"] ?? 0,
       injectGuardDrops: inet?.counters["inject-guard"] ?? 0,
+      underlayGuardDrops: guard.underlay,
+      portGuardDrops: guard.ports,
       networks,
       lastApply: this.lastApply ?? null,
       rejectedConfigs: this.rejected,
@@ -309,6 +347,18 @@ export class Agent {
         help: "Clear-text VXLAN packets to the peer dropped",
         type: "counter",
         samples: [{ value: s.leakGuardDrops }],
+      },
+      {
+        name: "l2stretch_underlay_guard_drops_total",
+        help: "Bridged frames kept from entering or leaving an underlay or management NIC",
+        type: "counter",
+        samples: [{ value: s.underlayGuardDrops }],
+      },
+      {
+        name: "l2stretch_port_guard_drops_total",
+        help: "Bridged frames between ports other than a network's site port and its VXLAN device",
+        type: "counter",
+        samples: [{ value: s.portGuardDrops }],
       },
       {
         name: "l2stretch_inject_guard_drops_total",

@@ -11,6 +11,8 @@ export interface LiveLink {
   mtu: number;
   up: boolean;
   master: string | undefined;
+  /** `link_type` from iproute2, e.g. "ether" or "loopback". */
+  linkType?: string | undefined;
   vxlan?: { id: number; local: string | undefined; remote: string | undefined; port: number | undefined };
   vlan?: { id: number; link: string | undefined };
   stats?: {
@@ -54,9 +56,19 @@ export interface LiveNftTable {
   counters: Record<string, number>;
 }
 
+/** A route that sends traffic out of a device (kernel-made link-local and local-table routes left out). */
+export interface LiveRoute {
+  dst: string;
+  dev: string;
+  table: string;
+}
+
 export interface LiveState {
   links: Map<string, LiveLink>;
   loAddresses: string[];
+  /** Addresses other than link-local/host scope, by interface: what makes a NIC underlay or management. */
+  addresses: Map<string, string[]>;
+  routes: LiveRoute[];
   blackholes: string[];
   nft: LiveNftTable[];
   sas: LiveIkeSa[] | undefined;
@@ -82,6 +94,7 @@ export function parseLinks(json: string): Map<string, LiveLink> {
       mtu: Number(l["mtu"] ?? 0),
       up: flags.includes("UP"),
       master: typeof l["master"] === "string" ? (l["master"] as string) : undefined,
+      linkType: typeof l["link_type"] === "string" ? (l["link_type"] as string) : undefined,
     };
     if (kind === "vxlan") {
       link.vxlan = {
@@ -118,6 +131,45 @@ export function parseAddresses(json: string): string[] {
     for (const a of asArray(l["addr_info"])) out.push(`${String(a["local"])}/${String(a["prefixlen"])}`);
   }
   return out;
+}
+
+/**
+ * `ip -j addr show` (all interfaces) → addresses by interface, without link-local and host
+ * scope: every up interface has an fe80:: address, which says nothing about its role.
+ */
+export function parseAddressesByLink(json: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const l of asArray(JSON.parse(json || "[]"))) {
+    const found = asArray(l["addr_info"])
+      .filter((a) => a["scope"] !== "link" && a["scope"] !== "host")
+      .map((a) => `${String(a["local"])}/${String(a["prefixlen"])}`);
+    if (found.length > 0) out.set(String(l["ifname"]), found);
+  }
+  return out;
+}
+
+/** Every address of one interface (all scopes), e.g. the VTEP /32 and 127.0.0.1/8 on lo. */
+export function addressesOf(json: string, ifname: string): string[] {
+  return parseAddresses(
+    JSON.stringify(asArray(JSON.parse(json || "[]")).filter((l) => l["ifname"] === ifname)),
+  );
+}
+
+/**
+ * `ip -j route show table all` (IPv4 or IPv6) → routes that use a device. Local/broadcast/
+ * multicast routes and the kernel's fe80::/64 per interface are left out: the kernel makes
+ * them for any interface that is up, so they do not mark a NIC as routed.
+ */
+export function parseRoutes(json: string): LiveRoute[] {
+  return asArray(JSON.parse(json || "[]"))
+    .filter(
+      (r) =>
+        typeof r["dev"] === "string" &&
+        r["table"] !== "local" &&
+        !["local", "broadcast", "multicast", "anycast"].includes(String(r["type"] ?? "unicast")) &&
+        !String(r["dst"]).startsWith("fe80:"),
+    )
+    .map((r) => ({ dst: String(r["dst"]), dev: String(r["dev"]), table: String(r["table"] ?? "main") }));
 }
 
 export function parseBlackholes(json: string): string[] {
@@ -226,26 +278,45 @@ export function swanctl(ex: Executor, paths: SwanctlPaths, cmd: string, ...args:
   });
 }
 
-/** Reads everything the planner and the status page need, in parallel. */
-export async function readLiveState(ex: Executor, paths: SwanctlPaths, nftTable: string): Promise<LiveState> {
-  const [links, addrs, routes, nft, sas] = await Promise.all([
+const SKIPPED = { code: 1, stdout: "", stderr: "not read" };
+
+/**
+ * Reads everything the planner needs, in parallel. `scope: "status"` leaves out addresses and
+ * routes (only verify and plan use them), so the status page costs three processes, not seven.
+ */
+export async function readLiveState(
+  ex: Executor,
+  paths: SwanctlPaths,
+  nftTable: string,
+  scope: "plan" | "status" = "plan",
+): Promise<LiveState> {
+  const forPlan = (argv: string[]) => (scope === "plan" ? ex.run(argv) : Promise.resolve(SKIPPED));
+  const [links, addrs, routes, routes4, routes6, nft, sas] = await Promise.all([
     ex.run(["ip", "-j", "-d", "-s", "link", "show"]),
-    ex.run(["ip", "-j", "addr", "show", "dev", "lo"]),
-    ex.run(["ip", "-j", "route", "show", "table", "main", "type", "blackhole"]),
+    forPlan(["ip", "-j", "addr", "show"]),
+    forPlan(["ip", "-j", "route", "show", "table", "main", "type", "blackhole"]),
+    forPlan(["ip", "-j", "-4", "route", "show", "table", "all"]),
+    forPlan(["ip", "-j", "-6", "route", "show", "table", "all"]),
     ex.run(["nft", "-j", "list", "ruleset"]),
     swanctl(ex, paths, "--list-sas"),
   ]);
   if (links.code !== 0) throw new Error(`ip link: ${links.stderr}`);
   return {
     links: parseLinks(links.stdout),
-    loAddresses: addrs.code === 0 ? parseAddresses(addrs.stdout) : [],
+    loAddresses: addrs.code === 0 ? addressesOf(addrs.stdout, "lo") : [],
+    addresses: addrs.code === 0 ? parseAddressesByLink(addrs.stdout) : new Map(),
+    routes: [
+      ...(routes4.code === 0 ? parseRoutes(routes4.stdout) : []),
+      ...(routes6.code === 0 ? parseRoutes(routes6.stdout) : []),
+    ],
     blackholes: routes.code === 0 ? parseBlackholes(routes.stdout) : [],
     nft: nft.code === 0 ? parseNft(nft.stdout, nftTable) : [],
     sas: sas.code === 0 ? parseSas(sas.stdout) : undefined,
   };
 }
 
-export async function readFdb(ex: Executor, bridge: string): Promise<LiveFdbEntry[]> {
-  const r = await ex.run(["bridge", "-j", "fdb", "show", "br", bridge]);
+/** The forwarding database of one bridge, or of every bridge (one process for the status page). */
+export async function readFdb(ex: Executor, bridge?: string): Promise<LiveFdbEntry[]> {
+  const r = await ex.run(["bridge", "-j", "fdb", "show", ...(bridge ? ["br", bridge] : [])]);
   return r.code === 0 ? parseFdb(r.stdout) : [];
 }

@@ -3,7 +3,7 @@
  *
  *   node dist/gateway/agent/main.js --state-dir /var/lib/l2stretch --listen 0.0.0.0:8443 \
  *        --token-file /etc/l2stretch/token [--netns NAME] [--datapath-scheduling rr|rr:N|off]
- *        [--datapath-cpus LIST]
+ *        [--datapath-cpus LIST] [--status-cache-ms 1000]
  *
  * With --netns, every data-path command runs via `ip netns exec NAME` while the API listens in
  * the agent's own namespace (how the tests and the benchmark drive one agent per gateway).
@@ -32,6 +32,7 @@ interface Args {
   netns: string | undefined;
   datapathScheduling: DatapathScheduling;
   datapathCpus: string | undefined;
+  statusCacheMs: number;
 }
 
 export function parseArgs(argv: string[]): Args {
@@ -52,7 +53,10 @@ export function parseArgs(argv: string[]): Args {
     netns: netns === undefined || netns === "none" ? undefined : netns,
     datapathScheduling: sched === undefined ? DEFAULT_DATAPATH_SCHEDULING : parseDatapathScheduling(sched),
     datapathCpus: cpus === undefined ? undefined : parseCpuList(cpus),
+    statusCacheMs: Number(get("--status-cache-ms") ?? "1000"),
   };
+  if (!Number.isInteger(args.statusCacheMs) || args.statusCacheMs < 0)
+    throw new Error(`bad --status-cache-ms ${get("--status-cache-ms") ?? ""}`);
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)
     throw new Error(`bad --listen ${listen}`);
   return args;
@@ -77,6 +81,7 @@ async function main(): Promise<void> {
     log,
     datapathScheduling: args.datapathScheduling,
     datapathCpus: args.datapathCpus,
+    statusCacheMs: args.statusCacheMs,
   });
   await agent.start();
   const { server, port } = await startApi({ agent, tls, token, host: args.host, port: args.port, log });

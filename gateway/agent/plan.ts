@@ -8,8 +8,10 @@
  *     VXLAN device exists.
  *  2. nftables next (leak guard, MSS clamp, egress filter), replaced atomically.
  *  3. strongSwan config / daemon.
- *  4. Removed networks, then new or drifted networks. A network whose devices already match is
- *     not touched at all, so its traffic never pauses.
+ *  4. Ports that left a network are detached, removed networks deleted, then new or drifted
+ *     networks built. A network whose devices already match is not touched at all, so its
+ *     traffic never pauses; a network whose VNI changed is rebuilt (its devices are named by
+ *     the VNI), and only that one.
  */
 import {
   GatewayConfig,
@@ -20,6 +22,7 @@ import {
   vxlanName,
 } from "../../contract/gatewayDocument";
 import { LiveLink, LiveState } from "./live";
+import { renderGuardChains, underlayDevices } from "./guard";
 import {
   CHILD_SA,
   CharonPaths,
@@ -56,35 +59,7 @@ export interface PlannerInput {
   connLoaded: boolean;
 }
 
-export interface VerifyIssue {
-  path: string;
-  message: string;
-}
-
-/** Checks the document against the machine (things the schema cannot know). */
-export function verify(cfg: GatewayConfig, live: LiveState): VerifyIssue[] {
-  const issues: VerifyIssue[] = [];
-  cfg.networks.forEach((n, i) => {
-    const a = n.attachment;
-    const dev = a.type === "interface" ? a.interface : a.trunk;
-    const field = a.type === "interface" ? "interface" : "trunk";
-    if (!live.links.has(dev)) {
-      issues.push({
-        path: `networks.${i}.attachment.${field}`,
-        message: `interface ${dev} does not exist on this gateway`,
-      });
-    } else {
-      const master = live.links.get(dev)?.master;
-      if (a.type === "interface" && master && master !== bridgeName(n.vni)) {
-        issues.push({
-          path: `networks.${i}.attachment.interface`,
-          message: `${dev} is already a port of ${master}`,
-        });
-      }
-    }
-  });
-  return issues;
-}
+export { verify, type VerifyIssue } from "./verify";
 
 const MANAGED = /^l2(br|vx)\d+$/;
 
@@ -241,13 +216,14 @@ export function plan(
   }
 
   // 2. nftables, compared by the digest stored in the tables themselves.
-  const digest = nftDigest(cfg);
+  const guard = renderGuardChains(cfg, underlayDevices(cfg, live));
+  const digest = nftDigest(cfg, guard);
   const tables = live.nft;
   if (tables.length !== 2 || tables.some((t) => t.digest !== digest)) {
     actions.push({
       id: "nft",
-      description: "nftables: leak guard, MSS clamp, egress optimisation",
-      steps: [{ op: "exec", argv: ["nft", "-f", "-"], input: renderNftScript(cfg) }],
+      description: "nftables: leak guard, bridge port guard, MSS clamp, egress optimisation",
+      steps: [{ op: "exec", argv: ["nft", "-f", "-"], input: renderNftScript(cfg, guard) }],
     });
   }
 
@@ -290,6 +266,25 @@ export function plan(
         n.attachment.type === "vlan" && !wantedPorts.has(sitePortName(n)) && live.links.has(sitePortName(n)),
     )
     .map((n) => sitePortName(n));
+  // Ports left in a network's bridge that are not its site port any more (the network moved to
+  // another port): detached before anything is built, so two site segments are never bridged.
+  const keep = new Map(
+    cfg.networks.map((n) => [bridgeName(n.vni), new Set([sitePortName(n), vxlanName(n.vni)])]),
+  );
+  const strays = [...live.links.values()].filter(
+    (l) =>
+      l.master !== undefined &&
+      keep.has(l.master) &&
+      !keep.get(l.master)?.has(l.name) &&
+      !staleVlans.includes(l.name),
+  );
+  if (strays.length > 0) {
+    actions.push({
+      id: "detach-ports",
+      description: `detach ${strays.map((l) => `${l.name} from ${l.master as string}`).join(", ")}`,
+      steps: strays.map((l): Step => ({ op: "exec", argv: ["ip", "link", "set", l.name, "nomaster"] })),
+    });
+  }
   if (doomed.length > 0 || staleVlans.length > 0) {
     actions.push({
       id: "remove-networks",
@@ -304,6 +299,10 @@ export function plan(
   // 4b. New or drifted networks; untouched when everything matches.
   for (const n of cfg.networks) {
     const { steps, why } = networkSteps(cfg, n, live);
+    const was = previous?.networks.find((p) => p.name === n.name);
+    if (was && was.vni !== n.vni) why.unshift(`VNI ${was.vni} -> ${n.vni}: rebuilt as ${bridgeName(n.vni)}`);
+    else if (was && sitePortName(was) !== sitePortName(n))
+      why.unshift(`site port ${sitePortName(was)} -> ${sitePortName(n)}`);
     if (steps.length > 0) {
       actions.push({
         id: `network/${n.name}`,

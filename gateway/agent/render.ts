@@ -231,7 +231,7 @@ function networkBridgeRules(cfg: GatewayConfig, n: NetworkConfig): string[] {
  * The nftables ruleset body (without the digest). The inet table is the never-clear-text
  * guard; the bridge table carries the MSS clamp and the egress optimisation.
  */
-export function renderNftBody(cfg: GatewayConfig): string {
+export function renderNftBody(cfg: GatewayConfig, extraBridgeChains: string[][] = []): string {
   const u = cfg.underlay;
   // A dynamic peer has no fixed WAN address to guard; its VTEP is guarded either way.
   const peers = u.peerAddress === ANY_PEER ? u.vtepPeer : `{ ${u.vtepPeer}, ${u.peerAddress} }`;
@@ -265,22 +265,23 @@ export function renderNftBody(cfg: GatewayConfig): string {
     `    type filter hook forward priority -200; policy accept;`,
     ...bridgeRules.map((r) => `    ${r}`),
     `  }`,
+    ...extraBridgeChains.flat().map((l) => `  ${l}`),
     `}`,
   ];
   return lines.join("\n") + "\n";
 }
 
-export function nftDigest(cfg: GatewayConfig): string {
-  return sha256(renderNftBody(cfg)).slice(0, 32);
+export function nftDigest(cfg: GatewayConfig, extraBridgeChains: string[][] = []): string {
+  return sha256(renderNftBody(cfg, extraBridgeChains)).slice(0, 32);
 }
 
 /**
  * The full `nft -f` script: create-then-delete-then-define inside one transaction, so the
  * rules are replaced atomically and the leak guard is never absent for a moment.
  */
-export function renderNftScript(cfg: GatewayConfig): string {
-  const digest = nftDigest(cfg);
-  const body = renderNftBody(cfg);
+export function renderNftScript(cfg: GatewayConfig, extraBridgeChains: string[][] = []): string {
+  const digest = nftDigest(cfg, extraBridgeChains);
+  const body = renderNftBody(cfg, extraBridgeChains);
   const marker = (family: string) =>
     `table ${family} ${NFT_TABLE} {\n  chain stretch_meta {\n    counter comment "${DIGEST_PREFIX}${digest}"\n  }\n}\n`;
   return (

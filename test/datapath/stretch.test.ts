@@ -202,7 +202,8 @@ describeIf("encrypted L2 stretch between two namespaced sites", () => {
       expect(sb.networks.find((n) => n.name === "blue")?.remoteMacs).toContain(macA);
       const fdb = lab.nmust(lab.ns.gwA, ["bridge", "fdb", "show", "br", "l2br100"]);
       expect(fdb).toContain(`${macB} dev l2vx100`);
-    });
+      // Two HTTPS status calls: on a loaded host they can take more than jest's default 5 s.
+    }, 30_000);
 
     test("a bounded TCP transfer passes (MSS clamped, VMs left at MTU 1500)", () => {
       const server = lab.bg(["ip", "netns", "exec", lab.ns.vmB, "iperf3", "-s", "-1", "-p", "5201"]);

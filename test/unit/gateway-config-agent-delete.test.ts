@@ -40,6 +40,8 @@ function live(): LiveState {
   return {
     links: new Map(links.map((l) => [l.name, l])),
     loAddresses: ["192.0.2.1/32"],
+    addresses: new Map(),
+    routes: [],
     blackholes: ["192.0.2.2/32"],
     nft: [
       { family: "inet", name: "l2stretch", digest: "x", counters: {} },

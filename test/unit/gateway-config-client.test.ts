@@ -178,6 +178,8 @@ describe("wait for convergence", () => {
     pathMtu: null,
     leakGuardDrops: 0,
     injectGuardDrops: 0,
+    underlayGuardDrops: 0,
+    portGuardDrops: 0,
     networks: [],
     lastApply: { ok: true, actions: [], durationMs: 1, at: "" },
     rejectedConfigs: 0,

@@ -17,6 +17,7 @@ import {
   renderSwanctlConf,
 } from "../../gateway/agent/render";
 import { gatewayDoc, sampleNetworks } from "../support/gateway-config";
+import { renderGuardChains, underlayDevices } from "../../gateway/agent/guard";
 
 function input(): GatewayConfigInput {
   return gatewayDoc({ site: "site-a", mtu: 1500, localId: "gwA", peerId: "gwB", networks: sampleNetworks() });
@@ -32,7 +33,8 @@ function link(name: string, extra: Partial<LiveLink> = {}): [string, LiveLink] {
 function converged(c: GatewayConfig): PlannerInput {
   const live: LiveState = {
     links: new Map([
-      link("lo"),
+      link("lo", { linkType: "loopback" }),
+      link("wan0"),
       link("eth1", { master: "l2br100" }),
       link("eth2"),
       link("eth2.20", { kind: "vlan", vlan: { id: 20, link: "eth2" }, master: "l2br200" }),
@@ -52,13 +54,21 @@ function converged(c: GatewayConfig): PlannerInput {
       }),
     ]),
     loAddresses: ["127.0.0.1/8", "192.0.2.1/32"],
-    blackholes: ["192.0.2.2/32"],
-    nft: [
-      { family: "inet", name: "l2stretch", digest: nftDigest(c), counters: {} },
-      { family: "bridge", name: "l2stretch", digest: nftDigest(c), counters: {} },
+    // The underlay NIC, as on a real gateway: the leak guard names it.
+    addresses: new Map([["wan0", ["203.0.113.1/24"]]]),
+    routes: [
+      { dst: "default", dev: "wan0", table: "main" },
+      { dst: "203.0.113.0/24", dev: "wan0", table: "main" },
     ],
+    blackholes: ["192.0.2.2/32"],
+    nft: [],
     sas: [],
   };
+  const digest = nftDigest(c, renderGuardChains(c, underlayDevices(c, live)));
+  live.nft = [
+    { family: "inet", name: "l2stretch", digest, counters: {} },
+    { family: "bridge", name: "l2stretch", digest, counters: {} },
+  ];
   return {
     live,
     files: {
@@ -80,6 +90,8 @@ describe("planner", () => {
       live: {
         links: new Map([link("lo"), link("eth1"), link("eth2")]),
         loAddresses: [],
+        addresses: new Map(),
+        routes: [],
         blackholes: [],
         nft: [],
         sas: undefined,
@@ -185,13 +197,83 @@ describe("planner", () => {
     ).toEqual(["charon-start", "swanctl-load"]);
   });
 
+  test("moving a network to another port detaches the old one first; the other network is untouched", () => {
+    const c = cfg();
+    const inp = converged(c);
+    inp.live.links.set(...link("eth3"));
+    const doc = input();
+    doc.networks[0] = {
+      ...(doc.networks[0] as (typeof doc.networks)[number]),
+      attachment: { type: "interface", interface: "eth3" },
+    };
+    const next = GatewayConfigSchema.parse(doc);
+    const actions = plan(next, inp, paths, c);
+    expect(actions.map((a) => a.id)).toEqual(["nft", "detach-ports", "network/blue"]);
+    expect(actions[1]?.steps).toEqual([{ op: "exec", argv: ["ip", "link", "set", "eth1", "nomaster"] }]);
+    expect(actions[2]?.description).toMatch(/^blue \(VNI 100\): site port eth1 -> eth3/);
+    expect(actions[2]?.steps.map((s) => (s.op === "exec" ? s.argv.join(" ") : s.op))).toEqual([
+      "ip link set eth3 master l2br100",
+    ]);
+  });
+
+  test("a port left in a bridge by hand (wan0 in l2br100) is detached on the next apply", () => {
+    const inp = converged(cfg());
+    (inp.live.links.get("wan0") as LiveLink).master = "l2br100";
+    const actions = plan(cfg(), inp, paths);
+    expect(actions.find((a) => a.id === "detach-ports")?.steps).toEqual([
+      { op: "exec", argv: ["ip", "link", "set", "wan0", "nomaster"] },
+    ]);
+  });
+
+  test("a VNI change rebuilds just that network, declared in its description", () => {
+    const c = cfg();
+    const inp = converged(c);
+    const doc = input();
+    doc.networks[0] = { ...(doc.networks[0] as (typeof doc.networks)[number]), vni: 101 };
+    const actions = plan(GatewayConfigSchema.parse(doc), inp, paths, c);
+    expect(actions.map((a) => a.id)).toEqual(["nft", "remove-networks", "network/blue"]);
+    expect(actions[1]?.steps.map((s) => (s.op === "exec" ? s.argv.join(" ") : s.op))).toEqual([
+      "ip link del l2vx100",
+      "ip link del l2br100",
+    ]);
+    expect(actions[2]?.description).toMatch(/^blue \(VNI 101\): VNI 100 -> 101: rebuilt as l2br101/);
+    expect(actions.some((a) => a.network === "green")).toBe(false);
+  });
+
+  test("the bridge guard names the underlay NIC and allows only site port <-> own VXLAN", () => {
+    const c = cfg();
+    const live = converged(c).live;
+    expect(underlayDevices(c, live)).toEqual(["wan0"]);
+    const s = renderNftScript(c, renderGuardChains(c, underlayDevices(c, live)));
+    expect(s).toContain("type filter hook forward priority -300; policy accept;");
+    expect(s).toContain('iifname { "wan0" } counter drop comment "underlay-guard:in"');
+    expect(s).toContain('oifname { "wan0" } counter drop comment "underlay-guard:out"');
+    expect(s).toContain('oifname { "wan0" } counter drop comment "underlay-guard:local"');
+    const pairs = '{ "eth1" . "l2vx100", "l2vx100" . "eth1", "eth2.20" . "l2vx200", "l2vx200" . "eth2.20" }';
+    expect(s).toContain(
+      `iifname "l2vx*" iifname . oifname != ${pairs} counter drop comment "port-guard:vx-in"`,
+    );
+    expect(s).toContain(`oifname { "eth1", "eth2.20" } iifname . oifname != ${pairs} counter drop`);
+    // A management NIC and the NIC under a VLAN holding an address count as underlay too.
+    live.addresses.set("mgmt0", ["10.9.0.5/24"]);
+    live.links.set(...link("eth4.7", { kind: "vlan", vlan: { id: 7, link: "eth4" } }));
+    live.addresses.set("eth4.7", ["10.7.0.5/24"]);
+    expect(underlayDevices(c, live)).toEqual(["eth4", "eth4.7", "mgmt0", "wan0"]);
+  });
+
   test("verify names missing interfaces and ports owned by someone else", () => {
     const inp = converged(cfg());
     inp.live.links.delete("eth2");
     (inp.live.links.get("eth1") as LiveLink).master = "br0";
     expect(verify(cfg(), inp.live)).toEqual([
-      { path: "networks.0.attachment.interface", message: "eth1 is already a port of br0" },
-      { path: "networks.1.attachment.trunk", message: "interface eth2 does not exist on this gateway" },
+      {
+        path: "networks.0.attachment.interface",
+        message: 'network "blue": eth1 is already a port of br0, which l2stretch does not manage',
+      },
+      {
+        path: "networks.1.attachment.trunk",
+        message: 'network "green": interface eth2 does not exist on this gateway',
+      },
     ]);
   });
 });
