@@ -7,7 +7,7 @@
 import * as net from "node:net";
 import { XMLParser } from "fast-xml-parser";
 import { GatewayConfig, GatewayConfigSchema, formatIssues } from "../../contract/gatewayDocument";
-import { AGENT_PORT, DEFAULT_HOSTNAME, MIN_TOKEN_LENGTH, VAPP_PROPERTIES } from "./properties";
+import { AGENT_PORT, DEFAULT_HOSTNAME, MIN_TOKEN_LENGTH, VAPP_PROPERTIES } from "../../contract/appliance";
 
 /** NIC 1 of the OVF; the kernel names it eth0 because the image boots with net.ifnames=0. */
 export const MGMT_INTERFACE = "eth0";

@@ -8,7 +8,7 @@ import {
   renderOvf,
   xmlEscape,
 } from "../../gateway/image/appliance.ovf";
-import { VAPP_PROPERTIES } from "../../gateway/image/properties";
+import { VAPP_PROPERTIES } from "../../contract/appliance";
 
 const input = {
   version: "1.2.3",

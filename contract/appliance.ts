@@ -1,7 +1,9 @@
 /**
- * The vApp properties of the appliance: one list, read by the OVF renderer (what vSphere asks
- * for at deploy time) and by the first-boot parser (what it expects back in ovf-env.xml), so
- * the two cannot drift apart.
+ * What the gateway appliance's OVF declares and its first boot reads: the vApp properties, the
+ * networks (NIC order) and the virtual hardware. One home, read by the OVF renderer (what
+ * vSphere asks for at deploy time), the first-boot parser (what it expects back in
+ * ovf-env.xml) and the SDK's `GatewayAppliance` (what it sets when it deploys the OVA), so the
+ * three cannot drift apart. Node-free: the SDK loads it at preview.
  */
 
 export interface VappProperty {
@@ -25,9 +27,19 @@ export const AGENT_PORT = 8443;
 /** The agent refuses shorter tokens (gateway/agent/main.ts); the deploy wizard enforces the same. */
 export const MIN_TOKEN_LENGTH = 16;
 
+/** The vApp property keys, by what they carry. */
+export const VAPP_KEYS = {
+  hostname: "l2stretch.hostname",
+  mgmtAddress: "l2stretch.mgmt.address",
+  mgmtGateway: "l2stretch.mgmt.gateway",
+  mgmtDns: "l2stretch.mgmt.dns",
+  agentToken: "l2stretch.agent.token",
+  agentConfig: "l2stretch.agent.config",
+} as const;
+
 export const VAPP_PROPERTIES: readonly VappProperty[] = [
   {
-    key: "l2stretch.hostname",
+    key: VAPP_KEYS.hostname,
     type: "string",
     label: "Hostname",
     description: "Host name of the gateway (letters, digits and hyphens).",
@@ -36,7 +48,7 @@ export const VAPP_PROPERTIES: readonly VappProperty[] = [
     category: "Appliance",
   },
   {
-    key: "l2stretch.mgmt.address",
+    key: VAPP_KEYS.mgmtAddress,
     type: "string",
     label: "Management address (CIDR)",
     description:
@@ -46,7 +58,7 @@ export const VAPP_PROPERTIES: readonly VappProperty[] = [
     category: "Management network",
   },
   {
-    key: "l2stretch.mgmt.gateway",
+    key: VAPP_KEYS.mgmtGateway,
     type: "string",
     label: "Default gateway",
     description: "Default gateway of the management network (static addressing only).",
@@ -55,7 +67,7 @@ export const VAPP_PROPERTIES: readonly VappProperty[] = [
     category: "Management network",
   },
   {
-    key: "l2stretch.mgmt.dns",
+    key: VAPP_KEYS.mgmtDns,
     type: "string",
     label: "DNS servers",
     description: "Comma-separated DNS server addresses.",
@@ -64,7 +76,7 @@ export const VAPP_PROPERTIES: readonly VappProperty[] = [
     category: "Management network",
   },
   {
-    key: "l2stretch.agent.token",
+    key: VAPP_KEYS.agentToken,
     type: "string",
     label: "Agent API token",
     description: `Bearer token of the gateway agent's HTTPS API (port ${AGENT_PORT}); at least ${MIN_TOKEN_LENGTH} printable characters.`,
@@ -74,7 +86,7 @@ export const VAPP_PROPERTIES: readonly VappProperty[] = [
     category: "Agent",
   },
   {
-    key: "l2stretch.agent.config",
+    key: VAPP_KEYS.agentConfig,
     type: "string",
     label: "First config (base64 JSON, optional)",
     description:
@@ -85,3 +97,39 @@ export const VAPP_PROPERTIES: readonly VappProperty[] = [
     category: "Agent",
   },
 ];
+
+export interface OvfNetwork {
+  name: string;
+  description: string;
+}
+
+/** NIC order matters: NIC 1 is eth0 and NIC 2 is eth1 on the appliance (net.ifnames=0). */
+export const OVF_NETWORKS: readonly OvfNetwork[] = [
+  {
+    name: "management",
+    description: "Management and uplink (eth0): agent API and the encrypted underlay to the peer gateway",
+  },
+  {
+    name: "site-trunk",
+    description: "Site network to stretch (eth1): a plain port group, or a VLAN trunk for VLAN attachments",
+  },
+];
+
+/** The OVF network names, for code that maps them (NIC 1 first). */
+export const MANAGEMENT_OVF_NETWORK = "management";
+export const SITE_OVF_NETWORK = "site-trunk";
+
+/**
+ * Virtual hardware the OVF declares. A deployer that applies its own defaults instead of the
+ * OVF's (the vSphere provider defaults to a pvscsi controller, which Debian's initramfs of the
+ * image does not load) must set these.
+ */
+export const APPLIANCE_HARDWARE = {
+  cpus: 2,
+  memoryMiB: 2048,
+  /** LSI Logic: Debian's initramfs carries mptspi, and every ESXi version knows the device. */
+  scsiType: "lsilogic",
+  /** vSphere guest id of the OVF's OperatingSystemSection. */
+  guestId: "debian10_64Guest",
+  nicType: "vmxnet3",
+} as const;

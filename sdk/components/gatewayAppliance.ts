@@ -1,0 +1,175 @@
+/**
+ * `GatewayAppliance`: the reference gateway deployed as a VM on vSphere from its OVA, with the
+ * site port group its bridge needs, and the agent endpoint a `GatewayConfig` (or a
+ * `VxlanStretch` gateway site) talks to.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import {
+  AGENT_PORT,
+  APPLIANCE_HARDWARE,
+  MANAGEMENT_OVF_NETWORK,
+  SITE_OVF_NETWORK,
+  VAPP_KEYS,
+} from "../../contract/appliance";
+import { GatewayConfigSchema, formatIssues, type GatewayConfigInput } from "../../contract/gatewayDocument";
+import { DistributedPortGroup, VirtualMachine } from "../vsphere/resources";
+import { gatewayApplianceProblems, type GatewayApplianceArgs } from "./gatewayApplianceArgs";
+
+/**
+ * How to reach and trust one gateway agent: the fields `GatewayConfig` takes, by the same names,
+ * so an appliance's endpoint can be handed over as it is.
+ */
+export interface GatewayEndpoint {
+  /** `https://host:8443`. */
+  endpoint: string;
+  /** Bearer token of the agent API. */
+  token: string;
+  fingerprint?: string;
+  caCertificate?: string;
+}
+
+export const GATEWAY_APPLIANCE_TYPE = "l2stretch:index:GatewayAppliance";
+
+/** `https://host:port` with IPv6 literals bracketed. */
+export function agentUrl(host: string, port: number = AGENT_PORT): string {
+  return `https://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
+/** The vApp property values the appliance's first boot reads (contract/appliance.ts). */
+export function vappProperties(
+  args: Pick<GatewayApplianceArgs, "hostname" | "management">,
+  token: string,
+  firstConfig: GatewayConfigInput | undefined,
+): Record<string, string> {
+  return {
+    [VAPP_KEYS.hostname]: args.hostname ?? "",
+    [VAPP_KEYS.mgmtAddress]: args.management.address ?? "",
+    [VAPP_KEYS.mgmtGateway]: args.management.gateway ?? "",
+    [VAPP_KEYS.mgmtDns]: (args.management.dns ?? []).join(","),
+    [VAPP_KEYS.agentToken]: token,
+    [VAPP_KEYS.agentConfig]: firstConfig
+      ? Buffer.from(JSON.stringify(firstConfig), "utf8").toString("base64")
+      : "",
+  };
+}
+
+/** The first config as the agent will read it; a bad one fails here, naming the field. */
+function checkedFirstConfig(
+  name: string,
+  doc: GatewayConfigInput | undefined,
+): GatewayConfigInput | undefined {
+  if (doc === undefined) return undefined;
+  const r = GatewayConfigSchema.safeParse(doc);
+  if (!r.success)
+    throw new Error(
+      `GatewayAppliance "${name}": ${formatIssues(r.error)
+        .map((i) => `firstConfig.${i.path}: ${i.message}`)
+        .join("; ")}`,
+    );
+  return doc;
+}
+
+export class GatewayAppliance extends pulumi.ComponentResource {
+  /** The port group of the site side (NIC 2), when the component created it. */
+  readonly sitePortGroup?: DistributedPortGroup;
+  readonly vm: VirtualMachine;
+  /** `https://<management address>:8443`. */
+  readonly agentUrl: pulumi.Output<string>;
+  /** What `GatewayConfig` needs to reach this agent. A secret (it holds the token). */
+  readonly endpoint: pulumi.Output<GatewayEndpoint>;
+
+  constructor(name: string, args: GatewayApplianceArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Checked before anything registers, so a refused appliance leaves nothing behind.
+    const problems = gatewayApplianceProblems(args);
+    if (problems.length > 0) throw new Error(`GatewayAppliance "${name}": ${problems.join("; ")}`);
+    super(GATEWAY_APPLIANCE_TYPE, name, {}, opts);
+
+    const site = args.site;
+    if (site.distributedVirtualSwitchUuid !== undefined) {
+      this.sitePortGroup = new DistributedPortGroup(
+        `${name}-site`,
+        {
+          distributedVirtualSwitchUuid: site.distributedVirtualSwitchUuid,
+          name: site.portGroupName ?? `${name}-site`,
+          ...(site.vlanRanges ? { vlanRanges: site.vlanRanges } : { vlanId: site.vlanId ?? 0 }),
+          ...(site.numberOfPorts !== undefined ? { numberOfPorts: site.numberOfPorts } : {}),
+          // The bridge sends frames with the other site's source MACs (forged transmits) and
+          // must receive frames for them (promiscuous); it never changes its own MAC.
+          allowPromiscuous: true,
+          allowForgedTransmits: true,
+          allowMacChanges: false,
+        },
+        { parent: this },
+      );
+    }
+    const siteNetworkId = this.sitePortGroup ? this.sitePortGroup.id : pulumi.output(site.networkId!);
+
+    const token = pulumi.secret(args.token);
+    const firstConfig =
+      args.firstConfig === undefined
+        ? pulumi.output(undefined)
+        : pulumi.output(args.firstConfig).apply((d) => checkedFirstConfig(name, d as GatewayConfigInput));
+    const properties = pulumi
+      .all([token, firstConfig])
+      .apply(([t, c]) => vappProperties(args, t, c as GatewayConfigInput | undefined));
+    const dhcp = args.management.address === undefined;
+
+    this.vm = new VirtualMachine(
+      `${name}-vm`,
+      {
+        name: args.vmName ?? name,
+        datacenterId: args.datacenterId,
+        resourcePoolId: args.resourcePoolId,
+        datastoreId: args.datastoreId,
+        ...(args.hostSystemId !== undefined ? { hostSystemId: args.hostSystemId } : {}),
+        ...(args.folder !== undefined ? { folder: args.folder } : {}),
+        ...(args.tags !== undefined ? { tags: args.tags } : {}),
+        // The provider applies its own hardware defaults over the OVF's (a pvscsi controller
+        // the image cannot boot from), so the OVF's hardware is stated again.
+        numCpus: args.numCpus ?? APPLIANCE_HARDWARE.cpus,
+        memory: args.memory ?? APPLIANCE_HARDWARE.memoryMiB,
+        guestId: APPLIANCE_HARDWARE.guestId,
+        scsiType: APPLIANCE_HARDWARE.scsiType,
+        // NIC order = OVF order: management (eth0), site (eth1).
+        networkInterfaces: [
+          {
+            networkId: args.management.networkId,
+            adapterType: APPLIANCE_HARDWARE.nicType,
+            ovfMapping: MANAGEMENT_OVF_NETWORK,
+          },
+          { networkId: siteNetworkId, adapterType: APPLIANCE_HARDWARE.nicType, ovfMapping: SITE_OVF_NETWORK },
+        ],
+        ovfDeploy: {
+          ...(args.ova.localPath !== undefined ? { localOvfPath: args.ova.localPath } : {}),
+          ...(args.ova.url !== undefined
+            ? { remoteOvfUrl: args.ova.url, allowUnverifiedSslCert: args.ova.allowUnverifiedSslCert ?? false }
+            : {}),
+          diskProvisioning: args.diskProvisioning ?? "thin",
+          ovfNetworkMap: {
+            [MANAGEMENT_OVF_NETWORK]: args.management.networkId,
+            [SITE_OVF_NETWORK]: siteNetworkId,
+          },
+        },
+        vapp: pulumi.secret({ properties }),
+        waitForGuestNetTimeout: args.waitForGuestNetTimeout ?? (dhcp ? 5 : 0),
+        waitForGuestIpTimeout: 0,
+      },
+      { parent: this, additionalSecretOutputs: ["vapp"] },
+    );
+
+    const staticHost = args.management.address?.split("/")[0];
+    this.agentUrl =
+      staticHost !== undefined
+        ? pulumi.output(agentUrl(staticHost))
+        : this.vm.defaultIpAddress.apply((ip) => agentUrl(ip));
+    this.endpoint = pulumi
+      .all([this.agentUrl, token, args.tls?.fingerprint, args.tls?.caCertificate])
+      .apply(([endpoint, t, fingerprint, caCertificate]) => ({
+        endpoint,
+        token: t,
+        ...(fingerprint !== undefined ? { fingerprint } : {}),
+        ...(caCertificate !== undefined ? { caCertificate } : {}),
+      }));
+    this.registerOutputs({ agentUrl: this.agentUrl, endpoint: this.endpoint });
+  }
+}
