@@ -35,6 +35,8 @@ export const VAPP_KEYS = {
   mgmtDns: "l2stretch.mgmt.dns",
   agentToken: "l2stretch.agent.token",
   agentConfig: "l2stretch.agent.config",
+  agentTlsCertificate: "l2stretch.agent.tls.certificate",
+  agentTlsKey: "l2stretch.agent.tls.key",
 } as const;
 
 export const VAPP_PROPERTIES: readonly VappProperty[] = [
@@ -93,6 +95,26 @@ export const VAPP_PROPERTIES: readonly VappProperty[] = [
       "Optional l2stretch.gateway/v1 config document, base64-encoded JSON, applied once on first boot. Later changes go through the API.",
     defaultValue: "",
     // Masked too: the document carries the IPsec PSK or private key.
+    password: true,
+    category: "Agent",
+  },
+  {
+    key: VAPP_KEYS.agentTlsCertificate,
+    type: "string",
+    label: "Agent TLS certificate (base64 PEM, optional)",
+    description:
+      "Certificate of the agent's HTTPS API, base64-encoded PEM, so its fingerprint is known before boot. Empty: the agent creates a self-signed one and prints its fingerprint.",
+    defaultValue: "",
+    password: false,
+    category: "Agent",
+  },
+  {
+    key: VAPP_KEYS.agentTlsKey,
+    type: "string",
+    label: "Agent TLS private key (base64 PEM, optional)",
+    description:
+      "Private key of the agent TLS certificate, base64-encoded PEM. Set together with the certificate.",
+    defaultValue: "",
     password: true,
     category: "Agent",
   },

@@ -13,7 +13,7 @@ import * as fs from "node:fs";
 import { Agent } from "./agent";
 import { startApi } from "./api";
 import { LocalExecutor } from "./exec";
-import { ensureTlsIdentity } from "./tls";
+import { TLS_DIR, ensureTlsIdentity } from "./tls";
 
 interface Args {
   stateDir: string;
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const token = fs.readFileSync(args.tokenFile, "utf8").trim();
   if (token.length < 16) throw new Error("the API token must have at least 16 characters");
   fs.mkdirSync(args.stateDir, { recursive: true, mode: 0o700 });
-  const tls = await ensureTlsIdentity(`${args.stateDir}/tls`, "l2stretch-gateway");
+  const tls = await ensureTlsIdentity(`${args.stateDir}/${TLS_DIR}`, "l2stretch-gateway");
   const agent = new Agent({ stateDir: args.stateDir, executor: new LocalExecutor(args.netns), log });
   await agent.start();
   const { server, port } = await startApi({ agent, tls, token, host: args.host, port: args.port, log });

@@ -3,6 +3,7 @@
  * site port group its bridge needs, and the agent endpoint a `GatewayConfig` (or a
  * `VxlanStretch` gateway site) talks to.
  */
+import { X509Certificate } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import {
   AGENT_PORT,
@@ -13,7 +14,7 @@ import {
 } from "../../contract/appliance";
 import { GatewayConfigSchema, formatIssues, type GatewayConfigInput } from "../../contract/gatewayDocument";
 import { DistributedPortGroup, VirtualMachine } from "../vsphere/resources";
-import { gatewayApplianceProblems, type GatewayApplianceArgs } from "./gatewayApplianceArgs";
+import { gatewayApplianceProblems, keyMatches, type GatewayApplianceArgs } from "./gatewayApplianceArgs";
 
 /**
  * How to reach and trust one gateway agent: the fields `GatewayConfig` takes, by the same names,
@@ -35,11 +36,14 @@ export function agentUrl(host: string, port: number = AGENT_PORT): string {
   return `https://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
+const base64 = (text: string): string => Buffer.from(text, "utf8").toString("base64");
+
 /** The vApp property values the appliance's first boot reads (contract/appliance.ts). */
 export function vappProperties(
   args: Pick<GatewayApplianceArgs, "hostname" | "management">,
   token: string,
   firstConfig: GatewayConfigInput | undefined,
+  tls?: { certificate: string; privateKey: string },
 ): Record<string, string> {
   return {
     [VAPP_KEYS.hostname]: args.hostname ?? "",
@@ -47,9 +51,9 @@ export function vappProperties(
     [VAPP_KEYS.mgmtGateway]: args.management.gateway ?? "",
     [VAPP_KEYS.mgmtDns]: (args.management.dns ?? []).join(","),
     [VAPP_KEYS.agentToken]: token,
-    [VAPP_KEYS.agentConfig]: firstConfig
-      ? Buffer.from(JSON.stringify(firstConfig), "utf8").toString("base64")
-      : "",
+    [VAPP_KEYS.agentConfig]: firstConfig ? base64(JSON.stringify(firstConfig)) : "",
+    [VAPP_KEYS.agentTlsCertificate]: tls ? base64(tls.certificate) : "",
+    [VAPP_KEYS.agentTlsKey]: tls ? base64(tls.privateKey) : "",
   };
 }
 
@@ -67,6 +71,20 @@ function checkedFirstConfig(
         .join("; ")}`,
     );
   return doc;
+}
+
+/** The agent's certificate and key; a key that does not belong to the certificate fails here. */
+function checkedIdentity(
+  name: string,
+  certificate: string,
+  privateKey: string,
+): { certificate: string; privateKey: string } {
+  // The key is never echoed: it is a secret.
+  if (!keyMatches(certificate, privateKey))
+    throw new Error(
+      `GatewayAppliance "${name}": tls.privateKey: is not the PEM private key of tls.certificate`,
+    );
+  return { certificate, privateKey };
 }
 
 export class GatewayAppliance extends pulumi.ComponentResource {
@@ -109,9 +127,15 @@ export class GatewayAppliance extends pulumi.ComponentResource {
       args.firstConfig === undefined
         ? pulumi.output(undefined)
         : pulumi.output(args.firstConfig).apply((d) => checkedFirstConfig(name, d as GatewayConfigInput));
+    const identity =
+      args.tls?.certificate !== undefined && args.tls.privateKey !== undefined
+        ? pulumi
+            .all([args.tls.certificate, pulumi.secret(args.tls.privateKey)])
+            .apply(([certificate, privateKey]) => checkedIdentity(name, certificate, privateKey))
+        : pulumi.output(undefined);
     const properties = pulumi
-      .all([token, firstConfig])
-      .apply(([t, c]) => vappProperties(args, t, c as GatewayConfigInput | undefined));
+      .all([token, firstConfig, identity])
+      .apply(([t, c, id]) => vappProperties(args, t, c as GatewayConfigInput | undefined, id));
     const dhcp = args.management.address === undefined;
 
     this.vm = new VirtualMachine(
@@ -162,8 +186,13 @@ export class GatewayAppliance extends pulumi.ComponentResource {
       staticHost !== undefined
         ? pulumi.output(agentUrl(staticHost))
         : this.vm.defaultIpAddress.apply((ip) => agentUrl(ip));
+    // What GatewayConfig pins: the fingerprint of the certificate the appliance was given.
+    const fingerprint =
+      args.tls?.certificate !== undefined
+        ? pulumi.output(args.tls.certificate).apply((pem) => new X509Certificate(pem).fingerprint256)
+        : args.tls?.fingerprint;
     this.endpoint = pulumi
-      .all([this.agentUrl, token, args.tls?.fingerprint, args.tls?.caCertificate])
+      .all([this.agentUrl, token, fingerprint, args.tls?.caCertificate])
       .apply(([endpoint, t, fingerprint, caCertificate]) => ({
         endpoint,
         token: t,

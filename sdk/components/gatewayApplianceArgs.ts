@@ -2,6 +2,7 @@
  * Inputs of `GatewayAppliance` and the rules on them, checked when the component is constructed
  * (so at `pulumi preview`), all at once, each problem named by its path.
  */
+import { X509Certificate, createPrivateKey } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { MIN_TOKEN_LENGTH } from "../../contract/appliance";
@@ -60,8 +61,18 @@ export interface GatewayApplianceSiteArgs {
   networkId?: pulumi.Input<string>;
 }
 
-/** How `GatewayConfig` trusts the agent's TLS certificate: one of the two. */
+/**
+ * The agent's TLS identity and how `GatewayConfig` trusts it: one of
+ * - `certificate` + `privateKey`: given to the appliance in its vApp properties, so the endpoint
+ *   carries its fingerprint from the start (nothing to read off the console);
+ * - `fingerprint`: of the certificate the agent created itself (printed on its first boot);
+ * - `caCertificate`: the CA that issued the certificate installed on the agent.
+ */
 export interface GatewayApplianceTlsArgs {
+  /** PEM certificate for the agent's API; its SHA-256 fingerprint goes into the endpoint. */
+  certificate?: pulumi.Input<string>;
+  /** PEM private key of `certificate`. Always stored as a secret. */
+  privateKey?: pulumi.Input<string>;
   /** SHA-256 fingerprint of the agent's certificate (printed by the agent on first boot). */
   fingerprint?: pulumi.Input<string>;
   /** PEM CA that issued the agent's certificate. */
@@ -118,6 +129,24 @@ function fullyKnown(v: unknown): boolean {
   if (Array.isArray(v)) return v.every(fullyKnown);
   if (v && typeof v === "object") return Object.values(v).every(fullyKnown);
   return true;
+}
+
+function certificateProblem(pem: string): string | undefined {
+  try {
+    new X509Certificate(pem);
+    return undefined;
+  } catch {
+    return "must be a PEM certificate";
+  }
+}
+
+/** Whether `privateKey` (PEM) is the key of `certificate` (PEM). */
+export function keyMatches(certificate: string, privateKey: string): boolean {
+  try {
+    return new X509Certificate(certificate).checkPrivateKey(createPrivateKey(privateKey));
+  } catch {
+    return false;
+  }
 }
 
 function cidrProblem(s: string): string | undefined {
@@ -216,9 +245,40 @@ const schema = z
         for (const i of r.error.issues) ctx.addIssue({ code: "custom", path: i.path, message: i.message });
     }),
     tls: z
-      .object({ fingerprint: z.unknown(), caCertificate: z.unknown() })
-      .refine((t) => !(known(t.fingerprint) && known(t.caCertificate)), {
-        message: "give fingerprint or caCertificate, not both",
+      .object({
+        certificate: z.unknown().superRefine((c, ctx) => {
+          if (plainString(c) && certificateProblem(c))
+            ctx.addIssue({ code: "custom", message: certificateProblem(c)! });
+        }),
+        privateKey: z.unknown(),
+        fingerprint: z.unknown(),
+        caCertificate: z.unknown(),
+      })
+      .superRefine((t, ctx) => {
+        const ways = [t.certificate, t.fingerprint, t.caCertificate].filter(known).length;
+        if (ways > 1)
+          ctx.addIssue({
+            code: "custom",
+            message: "give one of certificate (with privateKey), fingerprint and caCertificate",
+          });
+        if (known(t.certificate) !== known(t.privateKey))
+          ctx.addIssue({
+            code: "custom",
+            path: [known(t.certificate) ? "privateKey" : "certificate"],
+            message: "certificate and privateKey go together",
+          });
+        else if (
+          plainString(t.certificate) &&
+          plainString(t.privateKey) &&
+          !certificateProblem(t.certificate) &&
+          !keyMatches(t.certificate, t.privateKey)
+        )
+          // The key is never echoed: it is a secret even when it is a bad one.
+          ctx.addIssue({
+            code: "custom",
+            path: ["privateKey"],
+            message: "is not the PEM private key of tls.certificate",
+          });
       })
       .optional(),
     numCpus: z.number().int().min(1).max(128).optional(),

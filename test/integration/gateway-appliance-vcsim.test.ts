@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { APPLIANCE_HARDWARE, OVF_NETWORKS, VAPP_KEYS, VAPP_PROPERTIES } from "../../contract/appliance";
 import type { GatewayConfigInput } from "../../contract/gatewayDocument";
+import { selfSignedCertArgv } from "../../gateway/agent/tls";
 import { bootstrapFromProperties, parseOvfEnv } from "../../gateway/image/ovfenv";
 import { vappProperties } from "../../sdk/components/gatewayAppliance";
 
@@ -120,7 +121,25 @@ describe("gateway OVA in vcsim", () => {
       "100-199",
       SITE_PORT_GROUP,
     );
-    const props = vappProperties(applianceArgs, TOKEN, FIRST_CONFIG);
+    // The agent's TLS identity travels in the properties too, made by openssl as the agent would.
+    const keyFile = path.join(work, "agent.key");
+    const certFile = path.join(work, "agent.crt");
+    const [openssl, ...opensslArgs] = selfSignedCertArgv({ commonName: "gw-a", days: 30, keyFile, certFile });
+    execFileSync(openssl!, opensslArgs, { stdio: "pipe" });
+    const identity = {
+      certificate: fs.readFileSync(certFile, "utf8"),
+      privateKey: fs.readFileSync(keyFile, "utf8"),
+    };
+    const fingerprint = execFileSync(
+      "openssl",
+      ["x509", "-in", certFile, "-noout", "-fingerprint", "-sha256"],
+      {
+        encoding: "utf8",
+      },
+    )
+      .trim()
+      .replace(/^.*Fingerprint=/i, "");
+    const props = vappProperties(applianceArgs, TOKEN, FIRST_CONFIG, identity);
     const options = {
       DiskProvisioning: "thin",
       IPAllocationPolicy: "dhcpPolicy",
@@ -205,6 +224,7 @@ describe("gateway OVA in vcsim", () => {
       token: TOKEN,
       listen: "192.0.2.10:8443",
       firstConfig: { identity: FIRST_CONFIG.identity },
+      tls: { ...identity, fingerprint256: fingerprint },
     });
     expect(parseOvfEnv(env!)[VAPP_KEYS.agentConfig]).toBe(props[VAPP_KEYS.agentConfig]);
   });

@@ -1,9 +1,14 @@
 // GatewayAppliance under Pulumi mocks: the exact resources it registers (type tokens, names,
 // parents, inputs as @pulumi/vsphere defines them), its endpoint, and the inputs it refuses.
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { VAPP_KEYS, VAPP_PROPERTIES } from "../../contract/appliance";
 import type { GatewayConfigInput } from "../../contract/gatewayDocument";
-import { bootstrapFromProperties } from "../../gateway/image/ovfenv";
+import { selfSignedCertArgv } from "../../gateway/agent/tls";
+import { bootstrapFromProperties, renderBootstrapFiles } from "../../gateway/image/ovfenv";
 import { GatewayAppliance, type GatewayApplianceArgs, type GatewayEndpoint } from "../../sdk/vsphere";
 
 interface Registered {
@@ -101,6 +106,38 @@ const base = (over: Partial<GatewayApplianceArgs> = {}): GatewayApplianceArgs =>
   ...over,
 });
 
+interface Identity {
+  certificate: string;
+  privateKey: string;
+  /** As `openssl x509 -fingerprint -sha256` prints it: independent of the SDK's own code. */
+  fingerprint: string;
+}
+/** A fresh self-signed certificate made by openssl, the way the agent makes its own. */
+function opensslIdentity(dir: string, name: string): Identity {
+  const keyFile = path.join(dir, `${name}.key`);
+  const certFile = path.join(dir, `${name}.crt`);
+  const [cmd, ...args] = selfSignedCertArgv({ commonName: name, days: 30, keyFile, certFile });
+  execFileSync(cmd!, args, { stdio: "pipe" });
+  const printed = execFileSync("openssl", ["x509", "-in", certFile, "-noout", "-fingerprint", "-sha256"], {
+    encoding: "utf8",
+  });
+  return {
+    certificate: fs.readFileSync(certFile, "utf8"),
+    privateKey: fs.readFileSync(keyFile, "utf8"),
+    fingerprint: printed.trim().replace(/^.*Fingerprint=/i, ""),
+  };
+}
+
+let scratch: string;
+let agentA: Identity;
+let agentB: Identity;
+beforeAll(() => {
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), "l2s-appliance-"));
+  agentA = opensslIdentity(scratch, "gw-a");
+  agentB = opensslIdentity(scratch, "gw-b");
+});
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
 beforeEach(() => {
   registered.length = 0;
 });
@@ -163,6 +200,8 @@ describe("GatewayAppliance", () => {
       "l2stretch.mgmt.dns": "192.0.2.53",
       "l2stretch.agent.token": TOKEN,
       "l2stretch.agent.config": Buffer.from(JSON.stringify(FIRST_CONFIG)).toString("base64"),
+      "l2stretch.agent.tls.certificate": "",
+      "l2stretch.agent.tls.key": "",
     });
     // Every key is one the OVF declares, and every declared key is set.
     expect(Object.keys(properties).sort()).toEqual(VAPP_PROPERTIES.map((p) => p.key).sort());
@@ -246,6 +285,47 @@ describe("GatewayAppliance", () => {
     });
   });
 
+  it("gives the appliance its TLS identity, so the endpoint pins the certificate's fingerprint from the start", async () => {
+    const gw = new GatewayAppliance(
+      "gw-a",
+      base({ tls: { certificate: agentA.certificate, privateKey: pulumi.secret(agentA.privateKey) } }),
+    );
+    await settled(gw);
+    expect(await valueOf(gw.endpoint)).toEqual({
+      endpoint: "https://192.0.2.10:8443",
+      token: TOKEN,
+      fingerprint: agentA.fingerprint,
+    });
+    const properties = vappOf(registered[2]!);
+    expect(Buffer.from(properties[VAPP_KEYS.agentTlsCertificate]!, "base64").toString()).toBe(
+      agentA.certificate,
+    );
+    // What first boot makes of it: the agent's key and certificate files, and the same fingerprint.
+    const boot = bootstrapFromProperties(properties);
+    expect(boot.problems).toEqual([]);
+    expect(boot.tls?.fingerprint256).toBe(agentA.fingerprint);
+    const files = renderBootstrapFiles(boot).filter((f) => f.path.startsWith("/var/lib/l2stretch/tls/"));
+    expect(files.map((f) => [f.path, f.mode, f.content])).toEqual([
+      ["/var/lib/l2stretch/tls/api-key.pem", 0o600, agentA.privateKey],
+      ["/var/lib/l2stretch/tls/api-cert.pem", 0o644, agentA.certificate],
+    ]);
+  });
+
+  it("refuses a private key that is not the certificate's, without echoing it", () => {
+    let message = "";
+    try {
+      new GatewayAppliance(
+        "gw-a",
+        base({ tls: { certificate: agentA.certificate, privateKey: agentB.privateKey } }),
+      );
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain("tls.privateKey: is not the PEM private key of tls.certificate");
+    expect(message).not.toContain("PRIVATE KEY");
+    expect(registered).toEqual([]);
+  });
+
   it("refuses bad inputs before registering anything, naming every field at once", () => {
     const bad = base({
       ova: { localPath: "/a.ova", url: "https://x/a.ova" },
@@ -302,9 +382,14 @@ describe("GatewayAppliance", () => {
       "management.gateway: gateway needs a static address",
     ],
     [
-      "both ways of trusting the agent",
+      "two ways of trusting the agent",
       { tls: { fingerprint: FINGERPRINT, caCertificate: "pem" } },
-      "tls: give fingerprint or caCertificate, not both",
+      "tls: give one of certificate (with privateKey), fingerprint and caCertificate",
+    ],
+    [
+      "a certificate without its key",
+      { tls: { certificate: "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----" } },
+      "tls.certificate: must be a PEM certificate; tls.privateKey: certificate and privateKey go together",
     ],
     [
       "a first config the agent would refuse",
