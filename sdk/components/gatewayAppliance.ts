@@ -29,6 +29,11 @@ export interface GatewayEndpoint {
   caCertificate?: string;
 }
 
+/** `endpoint`, `token` and one way of trusting the agent, as Outputs, named as `GatewayConfigArgs` names them. */
+export type GatewayAgentArgs = {
+  [K in keyof GatewayEndpoint]: pulumi.Output<NonNullable<GatewayEndpoint[K]>>;
+};
+
 export const GATEWAY_APPLIANCE_TYPE = "l2stretch:index:GatewayAppliance";
 
 /** `https://host:port` with IPv6 literals bracketed. */
@@ -93,8 +98,13 @@ export class GatewayAppliance extends pulumi.ComponentResource {
   readonly vm: VirtualMachine;
   /** `https://<management address>:8443`. */
   readonly agentUrl: pulumi.Output<string>;
-  /** What `GatewayConfig` needs to reach this agent. A secret (it holds the token). */
+  /** What `GatewayConfig` needs to reach this agent, as one value. A secret (it holds the token). */
   readonly endpoint: pulumi.Output<GatewayEndpoint>;
+  /**
+   * The same as `GatewayConfig` inputs, to spread into its args:
+   * `new GatewayConfig("a", { ...appliance.agent, config })`. The token is a secret.
+   */
+  readonly agent: GatewayAgentArgs;
 
   constructor(name: string, args: GatewayApplianceArgs, opts?: pulumi.ComponentResourceOptions) {
     // Checked before anything registers, so a refused appliance leaves nothing behind.
@@ -190,14 +200,24 @@ export class GatewayAppliance extends pulumi.ComponentResource {
     const fingerprint =
       args.tls?.certificate !== undefined
         ? pulumi.output(args.tls.certificate).apply((pem) => new X509Certificate(pem).fingerprint256)
-        : args.tls?.fingerprint;
+        : args.tls?.fingerprint !== undefined
+          ? pulumi.output(args.tls.fingerprint)
+          : undefined;
+    const caCertificate =
+      args.tls?.caCertificate !== undefined ? pulumi.output(args.tls.caCertificate) : undefined;
+    this.agent = {
+      endpoint: this.agentUrl,
+      token,
+      ...(fingerprint ? { fingerprint } : {}),
+      ...(caCertificate ? { caCertificate } : {}),
+    };
     this.endpoint = pulumi
-      .all([this.agentUrl, token, fingerprint, args.tls?.caCertificate])
-      .apply(([endpoint, t, fingerprint, caCertificate]) => ({
+      .all([this.agentUrl, token, fingerprint, caCertificate])
+      .apply(([endpoint, t, f, ca]) => ({
         endpoint,
         token: t,
-        ...(fingerprint !== undefined ? { fingerprint } : {}),
-        ...(caCertificate !== undefined ? { caCertificate } : {}),
+        ...(f !== undefined ? { fingerprint: f } : {}),
+        ...(ca !== undefined ? { caCertificate: ca } : {}),
       }));
     this.registerOutputs({ agentUrl: this.agentUrl, endpoint: this.endpoint });
   }

@@ -3,7 +3,12 @@
  * main `l2stretch` entry never needs the vSphere provider; this one registers `vsphere:`
  * resources (run by the `pulumi-resource-vsphere` plugin) without importing `@pulumi/vsphere`.
  */
-export { GatewayAppliance, agentUrl, type GatewayEndpoint } from "../components/gatewayAppliance";
+export {
+  GatewayAppliance,
+  agentUrl,
+  type GatewayAgentArgs,
+  type GatewayEndpoint,
+} from "../components/gatewayAppliance";
 export type {
   GatewayApplianceArgs,
   GatewayApplianceManagementArgs,

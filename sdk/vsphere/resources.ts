@@ -24,7 +24,7 @@ export const VIRTUAL_MACHINE_TYPE = "vsphere:index/virtualMachine:VirtualMachine
 export function installedVsphereVersion(): string | undefined {
   try {
     const pkg = require("@pulumi/vsphere/package.json") as { version?: unknown };
-    return typeof pkg.version === "string" && !pkg.version.includes("-alpha") ? pkg.version : undefined;
+    return typeof pkg.version === "string" ? pkg.version : undefined;
   } catch {
     return undefined;
   }

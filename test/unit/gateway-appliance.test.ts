@@ -7,6 +7,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { VAPP_KEYS, VAPP_PROPERTIES } from "../../contract/appliance";
 import type { GatewayConfigInput } from "../../contract/gatewayDocument";
+import type { GatewayConfigArgs } from "../../sdk";
 import { selfSignedCertArgv } from "../../gateway/agent/tls";
 import { bootstrapFromProperties, renderBootstrapFiles } from "../../gateway/image/ovfenv";
 import { GatewayAppliance, type GatewayApplianceArgs, type GatewayEndpoint } from "../../sdk/vsphere";
@@ -233,6 +234,11 @@ describe("GatewayAppliance", () => {
     });
     expect(await secretness(gw.endpoint)).toBe(true);
     expect(await secretness(gw.agentUrl)).toBe(false);
+    // The same, spreadable into GatewayConfig's args (a compile-time check as much as a run-time one).
+    const configArgs: GatewayConfigArgs = { ...gw.agent, config: FIRST_CONFIG };
+    expect(Object.keys(configArgs)).toEqual(["endpoint", "token", "fingerprint", "config"]);
+    expect(await valueOf(gw.agent.fingerprint!)).toBe(FINGERPRINT);
+    expect(await secretness(gw.agent.token)).toBe(true);
     expect(await secretness(gw.vm.vapp)).toBe(true);
   });
 
