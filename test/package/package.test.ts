@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, lstatSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -79,6 +80,60 @@ describe("the packed package in a user's own project", () => {
     const typo = await project.exec("tsc", ["--noEmit", "--strict", "--types", "node", "typo.ts"], program);
     expect(typo.code).not.toBe(0);
     expect(typo.output).toMatch(/tunnelID.*does not exist|Object literal may only specify known properties/);
+  });
+
+  it("loads without @pulumi/vsphere; l2stretch/vsphere and the provider path kept in users' state load too", async () => {
+    const probe = path.join(project.dir, "entry-probe.js");
+    writeFileSync(
+      probe,
+      [
+        "const out = {};",
+        'try { require.resolve("@pulumi/vsphere"); out.vsphere = "installed"; } catch { out.vsphere = "absent"; }',
+        'const main = require("l2stretch");',
+        "out.main = typeof main.GatewayConfig;",
+        'out.mainHasAppliance = "GatewayAppliance" in main;',
+        'out.appliance = typeof require("l2stretch/vsphere").GatewayAppliance;',
+        'out.registry = typeof require("l2stretch/dist/provider/registry").handler;',
+        "console.log(JSON.stringify(out));",
+      ].join("\n"),
+    );
+    const out = execFileSync(process.execPath, [probe], { cwd: project.dir, encoding: "utf8" });
+    expect(JSON.parse(out)).toEqual({
+      vsphere: "absent",
+      main: "function",
+      mainHasAppliance: false,
+      appliance: "function",
+      registry: "function",
+    });
+    // The entry's declarations ship too: a program using it typechecks, a misspelt input does not.
+    const use = (site: string) =>
+      [
+        'import { GatewayConfig } from "l2stretch";',
+        'import { GatewayAppliance } from "l2stretch/vsphere";',
+        'const gw = new GatewayAppliance("gw", { datacenterId: "dc", resourcePoolId: "rp", datastoreId: "ds",',
+        '  ova: { localPath: "/x.ova" }, management: { networkId: "n", address: "192.0.2.1/24" },',
+        `  site: ${site}, token: "t".repeat(16), tls: { fingerprint: "AB" } });`,
+        'new GatewayConfig("c", { ...gw.agent, config: { apiVersion: "l2stretch.gateway/v1" } as never });',
+        "",
+      ].join("\n");
+    // One compiler run (it is slow here): the good program must compile, only the typo fail.
+    writeFileSync(
+      path.join(program, "appliance.ts"),
+      use('{ distributedVirtualSwitchUuid: "d", vlanId: 5 }'),
+    );
+    writeFileSync(
+      path.join(program, "appliance-typo.ts"),
+      use('{ distributedVirtualSwitchUuid: "d", vlanID: 5 }'),
+    );
+    const tsc = await project.exec(
+      "tsc",
+      ["--noEmit", "--strict", "--types", "node", "appliance.ts", "appliance-typo.ts"],
+      program,
+    );
+    expect(tsc.code).not.toBe(0);
+    const errorFiles = [...tsc.output.matchAll(/^(\S+)\(\d+,\d+\): error/gm)].map((m) => m[1]);
+    expect(new Set(errorFiles)).toEqual(new Set(["appliance-typo.ts"]));
+    expect(tsc.output).toMatch(/vlanID/);
   });
 
   const config = (networks: string, dns: Record<string, string> = {}) => [
