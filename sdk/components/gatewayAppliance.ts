@@ -14,20 +14,15 @@ import {
 } from "../../contract/appliance";
 import { GatewayConfigSchema, formatIssues, type GatewayConfigInput } from "../../contract/gatewayDocument";
 import { DistributedPortGroup, VirtualMachine } from "../vsphere/resources";
+import type { GatewayEndpointArgs } from "./stretchArgs";
 import { gatewayApplianceProblems, keyMatches, type GatewayApplianceArgs } from "./gatewayApplianceArgs";
 
 /**
- * How to reach and trust one gateway agent: the fields `GatewayConfig` takes, by the same names,
- * so an appliance's endpoint can be handed over as it is.
+ * How to reach and trust one gateway agent: what a `VxlanStretch` gateway site takes as
+ * `gateway`, with the field names of `GatewayConfig`, so an appliance's endpoint is handed over
+ * as it is.
  */
-export interface GatewayEndpoint {
-  /** `https://host:8443`. */
-  endpoint: string;
-  /** Bearer token of the agent API. */
-  token: string;
-  fingerprint?: string;
-  caCertificate?: string;
-}
+export type GatewayEndpoint = GatewayEndpointArgs;
 
 /** `endpoint`, `token` and one way of trusting the agent, as Outputs, named as `GatewayConfigArgs` names them. */
 export type GatewayAgentArgs = {

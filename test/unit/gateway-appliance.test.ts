@@ -7,7 +7,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { VAPP_KEYS, VAPP_PROPERTIES } from "../../contract/appliance";
 import type { GatewayConfigInput } from "../../contract/gatewayDocument";
-import type { GatewayConfigArgs } from "../../sdk";
+import type { GatewayConfigArgs, GatewaySiteArgs } from "../../sdk";
 import { selfSignedCertArgv } from "../../gateway/agent/tls";
 import { bootstrapFromProperties, renderBootstrapFiles } from "../../gateway/image/ovfenv";
 import { GatewayAppliance, type GatewayApplianceArgs, type GatewayEndpoint } from "../../sdk/vsphere";
@@ -239,6 +239,9 @@ describe("GatewayAppliance", () => {
     expect(Object.keys(configArgs)).toEqual(["endpoint", "token", "fingerprint", "config"]);
     expect(await valueOf(gw.agent.fingerprint!)).toBe(FINGERPRINT);
     expect(await secretness(gw.agent.token)).toBe(true);
+    // And as one value, the gateway of a VxlanStretch site.
+    const site: GatewaySiteArgs["gateway"] = gw.endpoint;
+    expect(await valueOf(pulumi.output(site))).toEqual(await valueOf(gw.endpoint));
     expect(await secretness(gw.vm.vapp)).toBe(true);
   });
 
