@@ -14,7 +14,7 @@ import * as fs from "node:fs";
 import { Agent } from "./agent";
 import { startApi } from "./api";
 import { LocalExecutor } from "./exec";
-import { ensureTlsIdentity } from "./tls";
+import { TLS_DIR, ensureTlsIdentity } from "./tls";
 import {
   DEFAULT_DATAPATH_SCHEDULING,
   DatapathScheduling,
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     const r = await applyScheduling(new LocalExecutor(), process.pid, control);
     if (r.problem) log(`agent scheduling left at normal: ${r.problem}`);
   }
-  const tls = await ensureTlsIdentity(`${args.stateDir}/tls`, "l2stretch-gateway");
+  const tls = await ensureTlsIdentity(`${args.stateDir}/${TLS_DIR}`, "l2stretch-gateway");
   const agent = new Agent({
     stateDir: args.stateDir,
     executor: new LocalExecutor(args.netns),

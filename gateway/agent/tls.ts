@@ -7,6 +7,14 @@ import * as fs from "node:fs";
 import { X509Certificate } from "node:crypto";
 import { LocalExecutor, mustRun } from "./exec";
 
+/**
+ * Where the identity lives under the agent's state dir. The appliance's first boot writes a
+ * certificate given in its vApp properties here, so its fingerprint is known before boot.
+ */
+export const TLS_DIR = "tls";
+export const TLS_KEY_FILE = "api-key.pem";
+export const TLS_CERT_FILE = "api-cert.pem";
+
 export interface TlsIdentity {
   key: string;
   cert: string;
@@ -53,8 +61,8 @@ export function selfSignedCertArgv(o: SelfSignedCert): string[] {
 
 export async function ensureTlsIdentity(dir: string, commonName: string): Promise<TlsIdentity> {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const keyFile = `${dir}/api-key.pem`;
-  const certFile = `${dir}/api-cert.pem`;
+  const keyFile = `${dir}/${TLS_KEY_FILE}`;
+  const certFile = `${dir}/${TLS_CERT_FILE}`;
   if (!fs.existsSync(keyFile) || !fs.existsSync(certFile)) {
     // openssl runs on the host side even when the data path is in a namespace: it needs no network.
     await mustRun(

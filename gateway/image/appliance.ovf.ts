@@ -10,24 +10,9 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { VAPP_PROPERTIES, VappProperty } from "./properties";
+import { APPLIANCE_HARDWARE, OVF_NETWORKS, VAPP_PROPERTIES, VappProperty } from "../../contract/appliance";
 
-export interface OvfNetwork {
-  name: string;
-  description: string;
-}
-
-/** NIC order matters: NIC 1 is eth0 and NIC 2 is eth1 on the appliance (net.ifnames=0). */
-export const OVF_NETWORKS: readonly OvfNetwork[] = [
-  {
-    name: "management",
-    description: "Management and uplink (eth0): agent API and the encrypted underlay to the peer gateway",
-  },
-  {
-    name: "site-trunk",
-    description: "Site network to stretch (eth1): a plain port group, or a VLAN trunk for VLAN attachments",
-  },
-];
+export { OVF_NETWORKS, type OvfNetwork } from "../../contract/appliance";
 
 export interface OvfInput {
   version: string;
@@ -124,8 +109,8 @@ function renderItem(it: Item): string {
 const RT = { cpu: 3, memory: 4, ide: 5, scsi: 6, ethernet: 10, cdrom: 15, disk: 17 } as const;
 
 export function renderOvf(input: OvfInput): string {
-  const cpus = input.cpus ?? 2;
-  const memoryMiB = input.memoryMiB ?? 2048;
+  const cpus = input.cpus ?? APPLIANCE_HARDWARE.cpus;
+  const memoryMiB = input.memoryMiB ?? APPLIANCE_HARDWARE.memoryMiB;
   const scsiId = 3;
   const ideId = 4;
   const items: Item[] = [
@@ -154,8 +139,10 @@ export function renderOvf(input: OvfInput): string {
       type: RT.scsi,
       name: "SCSI controller 0",
       description: "SCSI controller",
-      // LSI Logic: Debian's initramfs carries mptspi, and every ESXi version knows the device.
-      extra: ["<rasd:Address>0</rasd:Address>", "<rasd:ResourceSubType>lsilogic</rasd:ResourceSubType>"],
+      extra: [
+        "<rasd:Address>0</rasd:Address>",
+        `<rasd:ResourceSubType>${APPLIANCE_HARDWARE.scsiType}</rasd:ResourceSubType>`,
+      ],
     },
     {
       id: ideId,
@@ -226,7 +213,7 @@ ${OVF_NETWORKS.map((n) => `    <Network ovf:name="${xmlEscape(n.name)}">\n      
       <Info>Deployment notes</Info>
       <Annotation>NIC 1 = management/uplink (eth0), NIC 2 = site trunk (eth1). Set the vApp properties at deploy time; the agent API listens on port 8443 and prints its TLS fingerprint in the journal.</Annotation>
     </AnnotationSection>
-    <OperatingSystemSection ovf:id="96" vmw:osType="debian10_64Guest">
+    <OperatingSystemSection ovf:id="96" vmw:osType="${APPLIANCE_HARDWARE.guestId}">
       <Info>The guest operating system</Info>
       <Description>Debian GNU/Linux 12 (64-bit)</Description>
     </OperatingSystemSection>

@@ -208,8 +208,10 @@ APP="$ROOT/opt/l2stretch"
 rm -rf "$APP"
 mkdir -p "$APP/dist/gateway"
 cp -a "$DIST/gateway/agent" "$DIST/gateway/image" "$APP/dist/gateway/"
+# The agent and first boot import the shared contract (gateway document, vApp properties).
+cp -a "$DIST/contract" "$APP/dist/"
 node "$DIST/gateway/image/runtime-deps.js" --project "$REPO" \
-  --scan "$DIST/gateway/agent" --scan "$DIST/gateway/image" --dest "$APP"
+  --scan "$DIST/gateway/agent" --scan "$DIST/gateway/image" --scan "$DIST/contract" --dest "$APP"
 # The compiled files are CommonJS; without this Node would look further up for a package.json.
 printf '{ "name": "l2stretch-gateway", "version": "%s", "private": true, "type": "commonjs" }\n' "$VERSION" >"$APP/package.json"
 cp "$REPO/gateway/agent/README.md" "$APP/README.md"

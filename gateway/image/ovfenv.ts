@@ -4,10 +4,18 @@
  * property named, and a safe fallback (DHCP, default hostname, no token) instead of an abort,
  * so a typo in the deploy wizard still yields a reachable machine that says what was wrong.
  */
+import { X509Certificate, createPrivateKey } from "node:crypto";
 import * as net from "node:net";
 import { XMLParser } from "fast-xml-parser";
 import { GatewayConfig, GatewayConfigSchema, formatIssues } from "../../contract/gatewayDocument";
-import { AGENT_PORT, DEFAULT_HOSTNAME, MIN_TOKEN_LENGTH, VAPP_PROPERTIES } from "./properties";
+import {
+  AGENT_PORT,
+  DEFAULT_HOSTNAME,
+  MIN_TOKEN_LENGTH,
+  VAPP_KEYS,
+  VAPP_PROPERTIES,
+} from "../../contract/appliance";
+import { TLS_CERT_FILE, TLS_DIR, TLS_KEY_FILE } from "../agent/tls";
 
 /** NIC 1 of the OVF; the kernel names it eth0 because the image boots with net.ifnames=0. */
 export const MGMT_INTERFACE = "eth0";
@@ -69,6 +77,8 @@ export interface Bootstrap {
   /** Undefined when the property is missing or unusable: the token file is then left as it is. */
   token?: string;
   firstConfig?: GatewayConfig;
+  /** The agent's TLS identity when the properties carry one (else the agent makes its own). */
+  tls?: { certificate: string; privateKey: string; fingerprint256: string };
   /** `--listen` of the agent: the static management address, or every address under DHCP. */
   listen: string;
   /** Human-readable problems, each naming the property; shown on the console and in the journal. */
@@ -106,6 +116,55 @@ function decodeConfig(raw: string): { value?: unknown; error?: string } {
   } catch (e) {
     return { error: `is not base64-encoded JSON (${e instanceof Error ? e.message : String(e)})` };
   }
+}
+
+/** base64 PEM (or a PEM pasted as it is) → PEM text; undefined when it is neither. */
+function decodePem(raw: string): string | undefined {
+  const s = raw.trim();
+  if (s.startsWith("-----BEGIN ")) return s;
+  const compact = s.replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return undefined;
+  const text = Buffer.from(compact, "base64").toString("utf8");
+  return text.startsWith("-----BEGIN ") ? text : undefined;
+}
+
+function tlsFromProperties(
+  rawCert: string,
+  rawKey: string,
+  problems: string[],
+): Bootstrap["tls"] | undefined {
+  const c = VAPP_KEYS.agentTlsCertificate;
+  const k = VAPP_KEYS.agentTlsKey;
+  const fallback = "the agent creates its own certificate";
+  if (!rawCert && !rawKey) return undefined;
+  if (!rawCert || !rawKey) {
+    problems.push(`${c} and ${k} go together; ${fallback}`);
+    return undefined;
+  }
+  const certificate = decodePem(rawCert);
+  const privateKey = decodePem(rawKey);
+  let cert: X509Certificate | undefined;
+  try {
+    cert = certificate ? new X509Certificate(certificate) : undefined;
+  } catch {
+    cert = undefined;
+  }
+  if (!certificate || !cert) {
+    problems.push(`${c} is not a base64-encoded PEM certificate; ${fallback}`);
+    return undefined;
+  }
+  let matches = false;
+  try {
+    // The key itself is never echoed: it is a secret even when it is a bad one.
+    matches = privateKey !== undefined && cert.checkPrivateKey(createPrivateKey(privateKey));
+  } catch {
+    matches = false;
+  }
+  if (!privateKey || !matches) {
+    problems.push(`${k} is not the base64-encoded PEM private key of ${c}; ${fallback}`);
+    return undefined;
+  }
+  return { certificate, privateKey, fingerprint256: cert.fingerprint256 };
 }
 
 export function bootstrapFromProperties(props: Record<string, string>): Bootstrap {
@@ -181,13 +240,15 @@ export function bootstrapFromProperties(props: Record<string, string>): Bootstra
     }
   }
 
+  const tls = tlsFromProperties(get(VAPP_KEYS.agentTlsCertificate), get(VAPP_KEYS.agentTlsKey), problems);
+
   const listen =
     mgmt.mode === "static"
       ? mgmt.family === 6
         ? `[${mgmt.ip}]:${AGENT_PORT}`
         : `${mgmt.ip}:${AGENT_PORT}`
       : `0.0.0.0:${AGENT_PORT}`;
-  return { hostname, mgmt, dns, token, firstConfig, listen, problems };
+  return { hostname, mgmt, dns, token, firstConfig, ...(tls ? { tls } : {}), listen, problems };
 }
 
 export interface BootstrapFile {
@@ -223,6 +284,7 @@ export function renderIssue(b: Bootstrap): string {
   const api =
     b.mgmt.mode === "static" ? `https://${b.listen}/` : `https://\\4{${MGMT_INTERFACE}}:${AGENT_PORT}/`;
   const lines = [`l2stretch gateway ${b.hostname}`, `  management: ${where}`, `  agent API:  ${api}`];
+  if (b.tls) lines.push(`  agent TLS:  SHA-256 ${b.tls.fingerprint256} (from the vApp properties)`);
   if (b.problems.length > 0) {
     lines.push("  bootstrap problems (fix the vApp properties and reboot):");
     // agetty expands backslash escapes (we use \4{eth0} above); problems quote operator input,
@@ -230,6 +292,10 @@ export function renderIssue(b: Bootstrap): string {
     for (const p of b.problems) lines.push(`  - ${p.replace(/\\/g, "\\\\")}`);
   }
   return lines.join("\n") + "\n\n";
+}
+
+function ensureNewline(s: string): string {
+  return s.endsWith("\n") ? s : `${s}\n`;
 }
 
 /** Files written on every boot that has an OVF environment (so vApp edits + reboot take effect). */
@@ -257,5 +323,12 @@ export function renderBootstrapFiles(b: Bootstrap): BootstrapFile[] {
       mode: 0o644,
     });
   if (b.token !== undefined) files.push({ path: TOKEN_FILE, content: `${b.token}\n`, mode: 0o600 });
+  // Written on every boot, like the token: a certificate changed in the vApp options and a reboot
+  // rotate it. The agent uses the files it finds instead of creating its own.
+  if (b.tls) {
+    const dir = `${STATE_DIR}/${TLS_DIR}`;
+    files.push({ path: `${dir}/${TLS_KEY_FILE}`, content: ensureNewline(b.tls.privateKey), mode: 0o600 });
+    files.push({ path: `${dir}/${TLS_CERT_FILE}`, content: ensureNewline(b.tls.certificate), mode: 0o644 });
+  }
   return files;
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, lstatSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -30,6 +31,17 @@ const byOp = (steps: PlannedStep[] | undefined, op: string) =>
     .map((s) => s.name)
     .sort();
 const step = (r: StackResult, name: string) => r.json.steps?.find((s) => s.name === name);
+/** A program using the `l2stretch/vsphere` entry, with the given `site` input. */
+const applianceProgram = (site: string) =>
+  [
+    'import { GatewayConfig } from "l2stretch";',
+    'import { GatewayAppliance } from "l2stretch/vsphere";',
+    'const gw = new GatewayAppliance("gw", { datacenterId: "dc", resourcePoolId: "rp", datastoreId: "ds",',
+    '  ova: { localPath: "/x.ova" }, management: { networkId: "n", address: "192.0.2.1/24" },',
+    `  site: ${site}, token: "t".repeat(16), tls: { fingerprint: "AB" } });`,
+    'new GatewayConfig("c", { ...gw.agent, config: { apiVersion: "l2stretch.gateway/v1" } as never });',
+    "",
+  ].join("\n");
 
 describe("the packed package in a user's own project", () => {
   let project: ForeignProject;
@@ -76,9 +88,51 @@ describe("the packed package in a user's own project", () => {
       'import { EdgeTrunkInterface } from "l2stretch";\n' +
         'new EdgeTrunkInterface("t", { edge: { nsxEdge: "e" }, portgroupId: "p", subInterfaces: [{ name: "a", tunnelID: 1 }] });\n',
     );
-    const typo = await project.exec("tsc", ["--noEmit", "--strict", "--types", "node", "typo.ts"], program);
+    // So do the l2stretch/vsphere entry's: a program using it compiles, its misspelt twin does not.
+    // One compiler run for all three files (tsc is slow here).
+    writeFileSync(
+      path.join(program, "appliance.ts"),
+      applianceProgram('{ distributedVirtualSwitchUuid: "d", vlanId: 5 }'),
+    );
+    writeFileSync(
+      path.join(program, "appliance-typo.ts"),
+      applianceProgram('{ distributedVirtualSwitchUuid: "d", vlanID: 5 }'),
+    );
+    const typo = await project.exec(
+      "tsc",
+      ["--noEmit", "--strict", "--types", "node", "typo.ts", "appliance.ts", "appliance-typo.ts"],
+      program,
+    );
     expect(typo.code).not.toBe(0);
     expect(typo.output).toMatch(/tunnelID.*does not exist|Object literal may only specify known properties/);
+    const errorFiles = [...typo.output.matchAll(/^(\S+)\(\d+,\d+\): error/gm)].map((m) => m[1]);
+    expect(new Set(errorFiles)).toEqual(new Set(["typo.ts", "appliance-typo.ts"]));
+    expect(typo.output).toMatch(/vlanID/);
+  });
+
+  it("loads without @pulumi/vsphere; l2stretch/vsphere and the provider path kept in users' state load too", async () => {
+    const probe = path.join(project.dir, "entry-probe.js");
+    writeFileSync(
+      probe,
+      [
+        "const out = {};",
+        'try { require.resolve("@pulumi/vsphere"); out.vsphere = "installed"; } catch { out.vsphere = "absent"; }',
+        'const main = require("l2stretch");',
+        "out.main = typeof main.GatewayConfig;",
+        'out.mainHasAppliance = "GatewayAppliance" in main;',
+        'out.appliance = typeof require("l2stretch/vsphere").GatewayAppliance;',
+        'out.registry = typeof require("l2stretch/dist/provider/registry").handler;',
+        "console.log(JSON.stringify(out));",
+      ].join("\n"),
+    );
+    const out = execFileSync(process.execPath, [probe], { cwd: project.dir, encoding: "utf8" });
+    expect(JSON.parse(out)).toEqual({
+      vsphere: "absent",
+      main: "function",
+      mainHasAppliance: false,
+      appliance: "function",
+      registry: "function",
+    });
   });
 
   const config = (networks: string, dns: Record<string, string> = {}) => [

@@ -1,6 +1,6 @@
 // Type-checks documentation blocks (see doc-blocks.ts) with the TypeScript compiler API, as a
 // user's program would be checked: the repository's strict compiler options, `l2stretch`
-// resolving to the public entry point (tsconfig `paths` → sdk/index.ts), and nothing but the
+// resolving to the public entry points (tsconfig `paths` → sdk/index.ts, sdk/vsphere/index.ts), and nothing but the
 // package, @pulumi/pulumi and Node built-ins to import.
 import { join } from "node:path";
 import { runInNewContext } from "node:vm";
@@ -27,7 +27,7 @@ export interface DocCheck {
   gatewayDocuments: DocGatewayDocument[];
 }
 
-const ALLOWED_IMPORTS = new Set(["l2stretch", "@pulumi/pulumi"]);
+const ALLOWED_IMPORTS = new Set(["l2stretch", "l2stretch/vsphere", "@pulumi/pulumi"]);
 const SUPPRESSION = /@ts-(ignore|expect-error|nocheck)\b/;
 
 function compilerOptions(root: string): ts.CompilerOptions {
@@ -86,7 +86,7 @@ function importProblems(sf: ts.SourceFile, at: (pos: number) => DocProblem): Doc
     if (spec && ts.isStringLiteral(spec) && !ALLOWED_IMPORTS.has(spec.text) && !spec.text.startsWith("node:"))
       problems.push({
         ...at(spec.getStart(sf)),
-        message: `imports "${spec.text}": a user's program can import only "l2stretch", "@pulumi/pulumi" and node: modules`,
+        message: `imports "${spec.text}": a user's program can import only "l2stretch", "l2stretch/vsphere", "@pulumi/pulumi" and node: modules`,
       });
     if (node.kind === ts.SyntaxKind.AnyKeyword)
       problems.push({ ...at(node.getStart(sf)), message: "`any` would let a wrong snippet compile" });

@@ -1,7 +1,9 @@
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { GatewayConfigSchema } from "../../contract/gatewayDocument";
+import { selfSignedCertArgv } from "../../gateway/agent/tls";
 import { applyBootstrap } from "../../gateway/image/firstboot";
 import {
   OvfEnvError,
@@ -219,6 +221,75 @@ describe("bootstrap from vApp properties", () => {
     const issue = renderIssue(bootstrapFromProperties({ "l2stretch.hostname": "a\\b" }));
     expect(issue).toContain("management: \\4{eth0} (DHCP)");
     expect(issue).toContain('l2stretch.hostname "a\\\\b"');
+  });
+});
+
+describe("the agent's TLS identity from vApp properties", () => {
+  let dir: string;
+  const pem = (name: string) => {
+    const keyFile = path.join(dir, `${name}.key`);
+    const certFile = path.join(dir, `${name}.crt`);
+    const [cmd, ...args] = selfSignedCertArgv({ commonName: name, days: 1, keyFile, certFile });
+    execFileSync(cmd!, args, { stdio: "pipe" });
+    return { cert: fs.readFileSync(certFile, "utf8"), key: fs.readFileSync(keyFile, "utf8"), certFile };
+  };
+  let a: ReturnType<typeof pem>;
+  let b: ReturnType<typeof pem>;
+  const b64s = (s: string) => Buffer.from(s).toString("base64");
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "l2s-tls-"));
+    a = pem("a");
+    b = pem("b");
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test("a certificate and its key become the agent's files, with openssl's fingerprint on the console", () => {
+    const boot = bootstrapFromProperties({
+      "l2stretch.agent.token": TOKEN,
+      "l2stretch.agent.tls.certificate": b64s(a.cert),
+      "l2stretch.agent.tls.key": b64s(a.key),
+    });
+    expect(boot.problems).toEqual([]);
+    const printed = execFileSync(
+      "openssl",
+      ["x509", "-in", a.certFile, "-noout", "-fingerprint", "-sha256"],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(printed).toContain(boot.tls!.fingerprint256);
+    expect(renderIssue(boot)).toContain(`agent TLS:  SHA-256 ${boot.tls!.fingerprint256}`);
+    const key = renderBootstrapFiles(boot).find((f) => f.path === "/var/lib/l2stretch/tls/api-key.pem");
+    expect([key?.mode, key?.content]).toEqual([0o600, a.key]);
+  });
+
+  test.each<[string, Record<string, string>, string]>([
+    [
+      "a certificate without its key",
+      { cert: "A" },
+      "l2stretch.agent.tls.certificate and l2stretch.agent.tls.key go together",
+    ],
+    [
+      "a certificate that is not PEM",
+      { cert: "bm90IGEgY2VydA==", key: "B" },
+      "l2stretch.agent.tls.certificate is not a base64-encoded PEM certificate",
+    ],
+    [
+      "the key of another certificate",
+      { cert: "A", key: "B" },
+      "l2stretch.agent.tls.key is not the base64-encoded PEM private key",
+    ],
+  ])("%s is reported, nothing is written and the agent makes its own", (_what, given, problem) => {
+    const value = (v: string | undefined) => (v === "A" ? b64s(a.cert) : v === "B" ? b64s(b.key) : (v ?? ""));
+    const boot = bootstrapFromProperties({
+      "l2stretch.agent.token": TOKEN,
+      "l2stretch.agent.tls.certificate": value(given["cert"]),
+      "l2stretch.agent.tls.key": value(given["key"]),
+    });
+    expect(boot.problems.join("\n")).toContain(problem);
+    expect(boot.problems.join("\n")).not.toContain("PRIVATE KEY");
+    expect(boot.tls).toBeUndefined();
+    expect(renderBootstrapFiles(boot).some((f) => f.path.includes("/tls/"))).toBe(false);
   });
 });
 

@@ -8,7 +8,7 @@ import {
   renderOvf,
   xmlEscape,
 } from "../../gateway/image/appliance.ovf";
-import { VAPP_PROPERTIES } from "../../gateway/image/properties";
+import { VAPP_PROPERTIES } from "../../contract/appliance";
 
 const input = {
   version: "1.2.3",
@@ -48,6 +48,8 @@ describe("appliance OVF descriptor", () => {
     expect(keys.sort()).toEqual(
       [
         "l2stretch.agent.config",
+        "l2stretch.agent.tls.certificate",
+        "l2stretch.agent.tls.key",
         "l2stretch.agent.token",
         "l2stretch.hostname",
         "l2stretch.mgmt.address",
@@ -79,7 +81,9 @@ describe("appliance OVF descriptor", () => {
     expect(token["@ovf:qualifiers"]).toBe("MinLen(16)");
     // The first config carries the IPsec PSK or private key, so it is masked as well.
     expect(byKey.get("l2stretch.agent.config")?.["@ovf:password"]).toBe("true");
+    expect(byKey.get("l2stretch.agent.tls.key")?.["@ovf:password"]).toBe("true");
     for (const k of [
+      "l2stretch.agent.tls.certificate",
       "l2stretch.hostname",
       "l2stretch.mgmt.address",
       "l2stretch.mgmt.gateway",
