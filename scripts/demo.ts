@@ -11,6 +11,7 @@ import path from "node:path";
 import { startSimulator } from "../sim";
 import { skipReason } from "../test/datapath/lab";
 import { DEFAULT_TENANTS } from "../examples/landing-zone/tenants";
+import { DEFAULT_NETWORKS } from "../examples/gateway-pair/index";
 import { statusTable, topologySvg, type ReportStretch } from "./demoReport";
 import { loadDemoLab, removeDemoLab, startDemoLab, type DemoLab } from "./demoLab";
 import { proveTraffic } from "./demoTraffic";
@@ -22,16 +23,6 @@ const LAB_FILE = path.join(STATE, "demo-lab.json");
 const SVG_FILE = path.join(STATE, "demo-topology.svg");
 const SITE_PASSWORD = "Demo-Site-Passw0rd";
 const PSK = "demo-pre-shared-key-of-forty-characters!";
-const GATEWAY_NETWORKS = [
-  {
-    name: "blue",
-    cidr: "192.168.10.0/24",
-    gatewayIp: "192.168.10.1",
-    egressOptimization: true,
-    siteA: { interface: "eth1" },
-    siteB: { interface: "eth1" },
-  },
-];
 
 const say = (msg: string) => console.log(`demo: ${msg}`);
 
@@ -91,7 +82,7 @@ const landingZone = (role: "cloud" | "onprem") => [
 
 function gatewayPair(lab: DemoLab): string[] {
   const args = ["gateway-pair", "--stack", "demo", "--secret", `psk=${PSK}`];
-  args.push("--config", `networks=${JSON.stringify(GATEWAY_NETWORKS)}`);
+  args.push("--config", `networks=${JSON.stringify(DEFAULT_NETWORKS)}`);
   args.push("--config", "underlayA=203.0.113.1", "--config", "underlayB=198.51.100.2");
   for (const s of ["A", "B"] as const) {
     const a = lab.agents[s];
@@ -176,7 +167,7 @@ function gatewayReport(out: Record<string, unknown>): ReportStretch {
     transport: "VXLAN over IPsec",
     siteA: "gateway A 203.0.113.1",
     siteB: "gateway B 198.51.100.2",
-    networks: GATEWAY_NETWORKS.map((n) => ({
+    networks: DEFAULT_NETWORKS.map((n) => ({
       name: n.name,
       cidr: n.cidr,
       id: `VNI ${networks[n.name]?.vni}`,

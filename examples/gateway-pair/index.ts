@@ -16,7 +16,8 @@ import { VxlanStretch, type GatewaySiteArgs, type StretchNetworkArgs } from "l2s
  */
 export const projectName = "l2stretch-gateway-pair";
 
-const DEFAULT_NETWORKS: StretchNetworkArgs[] = [
+/** One network on each gateway's eth1 (what the demo and the e2e lab wire up). */
+export const DEFAULT_NETWORKS: StretchNetworkArgs[] = [
   {
     name: "blue",
     cidr: "192.168.10.0/24",

@@ -54,6 +54,18 @@ describe("landing zone: two stacks joined by a stack reference", () => {
     blue: { ...DEFAULT_TENANTS.blue!, networks },
   });
 
+  /** An on-prem change that only grows or shrinks blue's lists: its trunk by `entry`, its client. */
+  const onpremListsChange = async (tenants: Tenants, entry: string) => {
+    const o = await previewThenUp(onprem, args("onprem", tenants));
+    expect(o.plan).toEqual({
+      create: [],
+      update: ["blue-l2vpn-client", "blue-siteB-trunk"],
+      replace: [],
+      delete: [],
+    });
+    expect(stepOf(o.preview, "blue-siteB-trunk").detailedDiff).toEqual([entry]);
+  };
+
   beforeAll(async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "l2s-lz-"));
     sim = await startSimulator({ port: 0, stateFile: path.join(dir, "world.json"), taskMs: 100 });
@@ -153,14 +165,7 @@ describe("landing zone: two stacks joined by a stack reference", () => {
     expect(after.blue).toMatchObject(ids.blue!);
     expect(after.green).toEqual(ids.green);
 
-    const o = await previewThenUp(onprem, args("onprem", tenants));
-    expect(o.plan).toEqual({
-      create: [],
-      update: ["blue-l2vpn-client", "blue-siteB-trunk"],
-      replace: [],
-      delete: [],
-    });
-    expect(stepOf(o.preview, "blue-siteB-trunk").detailedDiff).toEqual(["+subInterfaces.cache"]);
+    await onpremListsChange(tenants, "+subInterfaces.cache");
     ids = after;
   });
 
@@ -180,14 +185,7 @@ describe("landing zone: two stacks joined by a stack reference", () => {
   it("removes the middle network: one delete, the lists shrink, the rest keep their IDs", async () => {
     const tenants = withBlue({ web: { octet: 10 }, db: { octet: 30 }, cache: { octet: 40 } });
     // On-prem first: its sub-interface and client stop using the tunnel before vCD drops it.
-    const o = await previewThenUp(onprem, args("onprem", tenants));
-    expect(o.plan).toEqual({
-      create: [],
-      update: ["blue-l2vpn-client", "blue-siteB-trunk"],
-      replace: [],
-      delete: [],
-    });
-    expect(stepOf(o.preview, "blue-siteB-trunk").detailedDiff).toEqual(["-subInterfaces.app"]);
+    await onpremListsChange(tenants, "-subInterfaces.app");
     const c = await previewThenUp(cloud, args("cloud", tenants));
     expect(c.plan).toEqual({ create: [], update: ["blue-l2vpn-server"], replace: [], delete: ["blue-app"] });
     const { app: _gone, ...kept } = ids.blue!;
