@@ -2,13 +2,8 @@ import { ApiError } from "../common/errors";
 import { asArray, text, type XmlNode } from "../vcd/xml";
 import type { NsxExecutor } from "./executor";
 import type { NsxEdgeSummary } from "./types";
-import {
-  jobPathFrom,
-  nsxEdgeLockKey,
-  type NsxRequest,
-  type NsxResponse,
-  type NsxTransport,
-} from "./transport";
+import { edgeLockKey } from "../common/edgeIdentity";
+import { jobPathFrom, type NsxRequest, type NsxResponse, type NsxTransport } from "./transport";
 
 /** Reaches an edge on NSX Manager itself (`/api/4.0/edges/edge-N`, basic auth). */
 export class NsxDirectTransport implements NsxTransport {
@@ -24,7 +19,7 @@ export class NsxDirectTransport implements NsxTransport {
     if (!EDGE_ID.test(edgeId)) throw new Error(`not an NSX edge id (edge-N): ${edgeId}`);
     this.edgeRef = edgeId;
     this.certificateScope = edgeId;
-    this.lockKey = nsxEdgeLockKey(edgeId);
+    this.lockKey = edgeLockKey({ nsxEdgeId: edgeId });
   }
 
   edgePath(suffix: string): string {
