@@ -9,6 +9,7 @@
  *   npm run bench:control                      # N = 10, 50, 100; 100 ms per request, 2 s tasks
  *   BENCH_N=10 BENCH_REPEAT=3 npm run bench:control
  *   BENCH_LATENCY_MS=100 BENCH_TASK_MS=2000    # simulated vendor cost
+ *   BENCH_PROGRAM=handWired                    # the landing zone without VxlanStretch
  */
 import { startSimulator, type RequestLogEntry, type RunningSim } from "../sim";
 import { changedResources, phaseLoad, type PhaseLoad, type VendorCost } from "./control/measure";
@@ -136,7 +137,7 @@ function report(n: number, runs: Phase[][]): void {
   const up = runs.map((r) => r[1]!);
   const lb = up[0]!.load.lowerBoundMs;
   console.log(
-    `\nN = ${n} networks (${COST.latencyMs} ms per request, ${COST.taskMs} ms vCD tasks, ${runs.length} run(s), median wall time)`,
+    `\nN = ${n} networks, program ${process.env["BENCH_PROGRAM"] ?? "stretch"} (${COST.latencyMs} ms per request, ${COST.taskMs} ms vCD tasks, ${runs.length} run(s), median wall time)`,
   );
   console.log(line(header));
   for (const r of rows) console.log(line(r));

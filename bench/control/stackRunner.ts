@@ -9,7 +9,8 @@ import { runJson } from "../../test/support/runJson";
  * stack settings kept outside the source tree.
  */
 export const ROOT = path.resolve(__dirname, "..", "..", "..");
-const PROGRAM = path.join(ROOT, "bench", "control", "program");
+/** `stretch` (VxlanStretch, the default) or `handWired` (the same landing zone, resource by resource). */
+const PROGRAM = path.join(ROOT, "bench", "control", process.env["BENCH_PROGRAM"] ?? "stretch");
 
 export interface CommandResult {
   ms: number;
