@@ -16,8 +16,8 @@ jest.setTimeout(180_000);
 let sim: RunningSim;
 
 beforeAll(async () => {
-  // Long enough tasks that an unserialised NSX write would land while a network task runs.
-  sim = await startSimulator({ port: 0, taskMs: 1500 });
+  // Long enough tasks that an unserialised NSX write lands while the network task runs.
+  sim = await startSimulator({ port: 0, taskMs: 5000 });
   const values: Record<string, string> = {
     "l2stretch:vcdUrl": sim.url,
     "l2stretch:org": "acme",
@@ -47,6 +47,14 @@ const network = (name: string, octet: number) => ({
   staticIpPools: [{ start: `10.${octet}.0.100`, end: `10.${octet}.0.199` }],
 });
 
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("the network task never started");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe("one edge, one identity, one lock", () => {
   it("gives the vCD gateway, its proxy and NSX Manager's edge-N the same lock key", async () => {
     const exec = vcdExecutor();
@@ -66,8 +74,13 @@ describe("one edge, one identity, one lock", () => {
     const before = { ...sim.stats() };
     const from = sim.requests().length;
 
+    // The NSX writes start while the network's vCD task runs on the edge: only the shared
+    // lock (held by the create until its task ends) keeps them from meeting a busy edge.
+    const edgeUuid = sim.world().edges.find((e) => e.nsxId === "edge-1")!.id;
+    const creating = create("SubinterfaceOrgNetwork", network("parallel", 62));
+    await until(() => sim.world().tasks.some((t) => t.edgeId === edgeUuid && t.status === "running"));
     const [net, trunk, server] = await Promise.all([
-      create("SubinterfaceOrgNetwork", network("parallel", 62)),
+      creating,
       create("EdgeTrunkInterface", {
         edge: { nsxEdge: "edge-1" },
         name: "direct-trunk",
