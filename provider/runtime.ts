@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { ConfigSource } from "./config";
 import { nsxManagerConnectionFrom, retryFrom, vcdConnectionFrom } from "./config";
 import type { RetryOptions } from "./common/retry";
@@ -7,16 +8,21 @@ import { VcdExecutor } from "./vcd/executor";
 /**
  * Process-wide state of one dynamic-provider process: the stack config handed to
  * `configure()` and the vCD session built from it, shared by every resource so a
- * `pulumi up` with fifty networks logs in once.
+ * `pulumi up` with fifty networks logs in once. Pulumi calls `configure()` once per
+ * resource type with the same config: a client (and its session, caches and edge handles)
+ * is kept as long as the connection settings it was made from are the same.
  */
 let config: ConfigSource | undefined;
-let vcd: VcdExecutor | undefined;
-let nsx: NsxExecutor | undefined;
+let vcd: { settings: string; exec: VcdExecutor } | undefined;
+let nsx: { settings: string; exec: NsxExecutor } | undefined;
 
 export function setConfig(source: ConfigSource): void {
   config = source;
-  vcd = undefined;
-  nsx = undefined;
+}
+
+/** A digest of connection settings (they hold the password: never kept in clear twice). */
+function digest(settings: object): string {
+  return createHash("sha256").update(JSON.stringify(settings)).digest("hex");
 }
 
 const debugLog = process.env["L2STRETCH_DEBUG"]
@@ -25,8 +31,10 @@ const debugLog = process.env["L2STRETCH_DEBUG"]
 
 /** NSX Manager client for edges addressed directly; configured from l2stretch:nsx*. */
 export function nsxExecutor(): NsxExecutor {
-  nsx ??= new NsxExecutor({ ...nsxManagerConnectionFrom(config), log: debugLog });
-  return nsx;
+  const conn = nsxManagerConnectionFrom(config);
+  const settings = digest(conn);
+  if (nsx?.settings !== settings) nsx = { settings, exec: new NsxExecutor({ ...conn, log: debugLog }) };
+  return nsx.exec;
 }
 
 /** Deadline for whole read-modify-write cycles on busy edges. */
@@ -35,11 +43,10 @@ export function writeRetry(): RetryOptions | undefined {
 }
 
 export function vcdExecutor(): VcdExecutor {
-  if (!vcd) {
-    const conn = vcdConnectionFrom(config);
-    vcd = new VcdExecutor({ ...conn, log: debugLog });
-  }
-  return vcd;
+  const conn = vcdConnectionFrom(config);
+  const settings = digest(conn);
+  if (vcd?.settings !== settings) vcd = { settings, exec: new VcdExecutor({ ...conn, log: debugLog }) };
+  return vcd.exec;
 }
 
 /**

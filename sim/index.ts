@@ -1,6 +1,7 @@
 // Programmatic entry point of the vCD / NSX-v simulator.
 import type { AddressInfo } from "node:net";
 import { SimCore } from "./core/sim-core";
+import type { RequestLogEntry } from "./core/requestLog";
 import type { SimStats } from "./core/stats";
 import type { World } from "./core/world";
 import { adminRoutes } from "./handlers/admin";
@@ -22,6 +23,7 @@ import { resolveOptions, type FaultOptions, type SimOptions } from "./options";
 
 export type { FaultOptions, SimOptions } from "./options";
 export type { SimStats, LostUpdateEvent } from "./core/stats";
+export type { RequestLogEntry } from "./core/requestLog";
 export type { World } from "./core/world";
 export { DEFAULT_SEED, parseSeed, type SeedWorld } from "./core/seed";
 
@@ -29,6 +31,8 @@ export interface RunningSim {
   url: string;
   close(): Promise<void>;
   stats(): SimStats;
+  /** Vendor requests served since start or the last reset, oldest first. */
+  requests(): RequestLogEntry[];
   world(): World;
   setFaults(f: Partial<FaultOptions>): void;
 }
@@ -71,6 +75,7 @@ export async function startSimulator(opts?: SimOptions): Promise<RunningSim> {
   return {
     url: core.baseUrl,
     stats: () => core.stats,
+    requests: () => core.requestLog,
     world: () => core.world,
     setFaults: (f) => core.setFaults(f),
     close: () =>

@@ -44,7 +44,7 @@ async function resolve(ref: EdgeRef): Promise<EdgeHandle> {
   const exec = vcdExecutor();
   const edge = await findEdgeGateway(exec, await findVdc(exec, ref.vdc), ref.edgeGateway);
   return {
-    client: new NsxEdgeClient(new VcdProxyTransport(exec, edge.uuid), options),
+    client: new NsxEdgeClient(new VcdProxyTransport(exec, edge.uuid, { nsxEdgeId: edge.nsxEdgeId }), options),
     label: `${edge.name} (vCD)`,
   };
 }

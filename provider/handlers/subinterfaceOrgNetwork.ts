@@ -1,7 +1,6 @@
 import { parseInputs } from "../common/check";
 import { computeDiff, type DiffSpec } from "../common/diff";
 import { ConfigError } from "../common/errors";
-import { withKeyLock } from "../common/lock";
 import { cidrOf, cidrsOverlap, netmaskToPrefix, parseCidr } from "../../contract/netmath";
 import { PartialFailure, vcdExecutor } from "../runtime";
 import {
@@ -17,6 +16,7 @@ import {
   deleteNetwork,
   edgeGatewaySubnets,
   findNetworkByName,
+  findNetworkInVdc,
   getNetwork,
   updateNetwork,
 } from "../vcd/networks";
@@ -28,8 +28,8 @@ import { checkWithSchema, type CheckFailure } from "../../contract/validation";
 /**
  * SubinterfaceOrgNetwork: a routed Org VDC network attached to an NSX-v edge as a
  * subinterface of its trunk vNIC, plus the tunnel ID vCD gave it (what the L2VPN peer
- * must use). Writes to one edge are serialised because vCD answers BUSY_ENTITY to
- * concurrent network changes on an edge.
+ * must use). Writes to one edge are serialised inside the vCD client (vcd/networks.ts), on
+ * the edge's one lock, because vCD answers BUSY_ENTITY to concurrent changes on an edge.
  */
 type Inputs = NormalizedSubinterfaceOrgNetwork;
 
@@ -218,8 +218,6 @@ async function overlapFailures(
   ];
 }
 
-const edgeLock = (edge: EdgeGatewayRef) => `vcd-edge:${uuidOf(edge.uuid)}`;
-
 /** Adoption: an existing network is taken over only if it is what the program describes. */
 function adoptionMismatch(
   v: Inputs,
@@ -270,25 +268,23 @@ export const subinterfaceOrgNetworkHandler: ResourceHandler = {
     const v = pickInputs(inputs);
     const exec = vcdExecutor();
     const { vdc, edge } = await locate(exec, v);
-    const outs = await withKeyLock(edgeLock(edge), async () => {
-      const existing = await findNetworkByName(exec, vdc, v.name);
-      let net: OrgNetwork;
-      if (existing) {
-        const live = await getNetwork(exec, existing.href);
-        if (!v.adopt || !live) {
-          throw new ConfigError(
-            `an Org VDC network named "${v.name}" already exists in VDC "${vdc.name}" (${existing.href}); ` +
-              "set adopt: true to take it over, or choose another name",
-          );
-        }
-        const mismatch = adoptionMismatch(v, edge, live, existing.connectedTo);
-        if (mismatch) throw new ConfigError(`cannot adopt network "${v.name}": ${mismatch}`);
-        net = await updateNetwork(exec, live.uuid, toSpec(v, edge));
-      } else {
-        net = await createNetwork(exec, vdc, toSpec(v, edge));
+    const existing = await findNetworkByName(exec, vdc, v.name);
+    let net: OrgNetwork;
+    if (existing) {
+      const live = await getNetwork(exec, existing.href);
+      if (!v.adopt || !live) {
+        throw new ConfigError(
+          `an Org VDC network named "${v.name}" already exists in VDC "${vdc.name}" (${existing.href}); ` +
+            "set adopt: true to take it over, or choose another name",
+        );
       }
-      return withTunnel(exec, v, vdc, edge, net);
-    });
+      const mismatch = adoptionMismatch(v, edge, live, existing.connectedTo);
+      if (mismatch) throw new ConfigError(`cannot adopt network "${v.name}": ${mismatch}`);
+      net = await updateNetwork(exec, live.uuid, toSpec(v, edge));
+    } else {
+      net = await createNetwork(exec, vdc, toSpec(v, edge));
+    }
+    const outs = await withTunnel(exec, v, vdc, edge, net);
     return { id: outs.networkId, outs: outs as unknown as Props };
   },
 
@@ -298,7 +294,7 @@ export const subinterfaceOrgNetworkHandler: ResourceHandler = {
     const net = await getNetwork(exec, old.href ?? id);
     if (!net) return { id: "" };
     const vdc = await findVdc(exec, old.vdcId ?? old.vdc);
-    const record = await findNetworkByName(exec, vdc, net.name);
+    const record = await findNetworkInVdc(exec, vdc, net.name);
     const inputs = liveInputs(pickInputs(props), net, record?.connectedTo, old.edgeGatewayName);
     let edge: EdgeGatewayRef | undefined;
     try {
@@ -322,21 +318,28 @@ export const subinterfaceOrgNetworkHandler: ResourceHandler = {
     return { id: net.id, props: live as unknown as Props, inputs: inputs as unknown as Props };
   },
 
-  async update(id, _olds, news) {
+  async update(id, olds, news) {
     const v = pickInputs(news);
     const exec = vcdExecutor();
     const { vdc, edge } = await locate(exec, v);
-    const outs = await withKeyLock(edgeLock(edge), async () => {
-      const net = await updateNetwork(exec, uuidOf(id), toSpec(v, edge));
-      return withTunnel(exec, v, vdc, edge, net);
-    });
+    const net = await updateNetwork(exec, uuidOf(id), toSpec(v, edge));
+    const old = olds as unknown as SubinterfaceOrgNetworkOutputs;
+    // vCD gives the tunnel ID at create and an in-place update (same edge, same subnet: any
+    // other change replaces) keeps it, so it is not looked up again; refresh re-reads it.
+    const outs =
+      old.tunnelId !== undefined && old.subInterfaceIndex !== undefined && net.subInterface
+        ? outputs(v, vdc, edge, net, {
+            tunnelId: old.tunnelId,
+            subInterfaceIndex: old.subInterfaceIndex,
+            source: (old.tunnelIdSource as TunnelInfo["source"] | undefined) ?? "vdcNetworks",
+          })
+        : await withTunnel(exec, v, vdc, edge, net);
     return { outs: outs as unknown as Props };
   },
 
   async delete(id, props) {
     const exec = vcdExecutor();
     const old = props as unknown as SubinterfaceOrgNetworkOutputs;
-    const key = old.edgeGatewayId ? `vcd-edge:${uuidOf(old.edgeGatewayId)}` : `vcd-network:${id}`;
-    await withKeyLock(key, () => deleteNetwork(exec, uuidOf(old.href ?? id)));
+    await deleteNetwork(exec, uuidOf(old.href ?? id), { edgeGateway: old.edgeGatewayId });
   },
 };

@@ -2,13 +2,9 @@ import { ApiError } from "../common/errors";
 import { asArray, text, type XmlNode } from "../vcd/xml";
 import type { NsxExecutor } from "./executor";
 import type { NsxEdgeSummary } from "./types";
-import {
-  jobPathFrom,
-  nsxEdgeLockKey,
-  type NsxRequest,
-  type NsxResponse,
-  type NsxTransport,
-} from "./transport";
+import { edgeLockKey } from "../common/edgeIdentity";
+import { sharedReads } from "../common/sharedReads";
+import { jobPathFrom, type NsxRequest, type NsxResponse, type NsxTransport } from "./transport";
 
 /** Reaches an edge on NSX Manager itself (`/api/4.0/edges/edge-N`, basic auth). */
 export class NsxDirectTransport implements NsxTransport {
@@ -24,7 +20,7 @@ export class NsxDirectTransport implements NsxTransport {
     if (!EDGE_ID.test(edgeId)) throw new Error(`not an NSX edge id (edge-N): ${edgeId}`);
     this.edgeRef = edgeId;
     this.certificateScope = edgeId;
-    this.lockKey = nsxEdgeLockKey(edgeId);
+    this.lockKey = edgeLockKey({ nsxEdgeId: edgeId });
   }
 
   edgePath(suffix: string): string {
@@ -59,10 +55,11 @@ export async function listNsxEdges(exec: NsxExecutor): Promise<NsxEdgeSummary[]>
 
 /**
  * Resolves an edge given as edge-N or by name. Names are not unique in NSX, so an
- * ambiguous name is an error that lists the candidates' ids.
+ * ambiguous name is an error that lists the candidates' ids. The edge list is read once for
+ * all the edges a command opens (common/sharedReads.ts).
  */
 export async function resolveNsxEdge(exec: NsxExecutor, idOrName: string): Promise<NsxEdgeSummary> {
-  const all = await listNsxEdges(exec);
+  const all = await sharedReads(exec).get("nsx-edges", () => listNsxEdges(exec));
   if (EDGE_ID.test(idOrName)) {
     const byId = all.find((e) => e.objectId === idOrName);
     if (byId) return byId;

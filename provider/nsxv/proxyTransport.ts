@@ -1,13 +1,8 @@
 import type { VcdExecutor } from "../vcd/executor";
 import { uuidOf } from "../vcd/ids";
 import { reclassify } from "./errors";
-import {
-  jobPathFrom,
-  nsxEdgeLockKey,
-  type NsxRequest,
-  type NsxResponse,
-  type NsxTransport,
-} from "./transport";
+import { edgeLockKey } from "../common/edgeIdentity";
+import { jobPathFrom, type NsxRequest, type NsxResponse, type NsxTransport } from "./transport";
 
 /**
  * Reaches an edge through vCD's NSX proxy (`/network/…`) with the existing vCD session, so
@@ -15,9 +10,9 @@ import {
  */
 export interface VcdProxyTransportOptions {
   /**
-   * NSX's id of the same edge (edge-N), when the caller knows it (e.g. from the vCD edge
-   * gateway's backing ref). With it the write lock is shared with direct NSX clients of the
-   * edge; without it the lock is per vCD gateway.
+   * NSX's id of the same edge (edge-N), when the caller knows it (findEdgeGateway reads it
+   * from the gateway's backing ref). With it the write lock is shared with direct NSX clients
+   * of the edge; without it the lock is per vCD gateway (still shared with vCD's network writes).
    */
   nsxEdgeId?: string;
 }
@@ -35,9 +30,10 @@ export class VcdProxyTransport implements NsxTransport {
   ) {
     this.edgeRef = uuidOf(gatewayUuidOrHref);
     this.certificateScope = this.edgeRef;
-    this.lockKey = options.nsxEdgeId
-      ? nsxEdgeLockKey(options.nsxEdgeId)
-      : `nsx-edge:vcd:${new URL(exec.conn.url).host}/${this.edgeRef}`;
+    this.lockKey = edgeLockKey({
+      nsxEdgeId: options.nsxEdgeId,
+      vcd: { host: new URL(exec.conn.url).host, gatewayUuid: this.edgeRef },
+    });
   }
 
   edgePath(suffix: string): string {

@@ -30,9 +30,9 @@ export interface NsxTransport {
   /** The id this path uses for the edge: the vCD gateway UUID or NSX's edge-N. */
   readonly edgeRef: string;
   /**
-   * Key of the process-wide write lock for this edge, `nsx-edge:<key>`. Identical for both
-   * access paths whenever the NSX edge id is known, so a proxy client and a direct client
-   * in one process serialise against each other.
+   * Key of the process-wide write lock for this edge (common/edgeIdentity.ts). Identical for
+   * both access paths and for vCD's network writes whenever the NSX edge id is known, so
+   * every writer of the edge in one process queues on it.
    */
   readonly lockKey: string;
   /** Truststore scope of the edge: gatewayUuid (proxy) or edge-N (direct). */
@@ -44,11 +44,6 @@ export interface NsxTransport {
   /** URL of an edge job given its id or the Location a 202 answered with. */
   jobPath(jobIdOrLocation: string): string;
   request(req: NsxRequest): Promise<NsxResponse>;
-}
-
-/** The lock key of an edge whose NSX id (edge-N) is known, whichever path reaches it. */
-export function nsxEdgeLockKey(nsxEdgeId: string): string {
-  return `nsx-edge:${nsxEdgeId}`;
 }
 
 export function jobPathFrom(jobsBase: string, jobIdOrLocation: string): string {

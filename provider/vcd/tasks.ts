@@ -5,8 +5,12 @@ import { text, type XmlNode } from "./xml";
 
 /**
  * Waits for a vCD task (legacy XML Task, also what cloudapi 202 responses point to).
- * Polls quickly at first and backs off, because most network tasks finish in seconds
- * while some edge reconfigurations take minutes.
+ *
+ * The edge's lock is held while its task runs, so the time from the task's end to our
+ * noticing it is time every other write to the edge waits. Polls are therefore paced by
+ * what this client has seen: the first poll comes shortly before a task of the same
+ * operation typically ends, then polls follow every 100 ms, and only a task that runs far
+ * beyond the typical time backs off (up to 3 s), because some edge reconfigurations take minutes.
  */
 export interface TaskInfo {
   href: string;
@@ -24,6 +28,26 @@ export interface WaitOptions {
 }
 
 const RUNNING = new Set(["queued", "preRunning", "running", "postRunning"]);
+const TIGHT_MS = 100;
+/** Polls at TIGHT_MS for this long past the typical duration before backing off. */
+const TIGHT_WINDOW_MS = 10_000;
+const MAX_DELAY_MS = 3_000;
+
+/** Typical duration per operation name, per client (vCDs differ). */
+const typical = new WeakMap<VcdExecutor, Map<string, number>>();
+
+function typicalMs(exec: VcdExecutor, operation: string | undefined): number | undefined {
+  return operation === undefined ? undefined : typical.get(exec)?.get(operation);
+}
+
+function learn(exec: VcdExecutor, operation: string | undefined, ms: number): void {
+  if (operation === undefined) return;
+  let m = typical.get(exec);
+  if (!m) typical.set(exec, (m = new Map()));
+  const before = m.get(operation);
+  // The shortest seen: polling early costs one request, polling late costs the edge's time.
+  m.set(operation, before === undefined ? ms : Math.min(before, ms));
+}
 
 export function readTask(node: XmlNode): TaskInfo {
   const owner = node["Owner"] as XmlNode | undefined;
@@ -38,40 +62,55 @@ export function readTask(node: XmlNode): TaskInfo {
   };
 }
 
+/**
+ * Waits until the task is done. `task` is its href, or the task as the write answered it
+ * (then a task already finished costs no request and its operation paces the polls).
+ */
 export async function waitForTask(
   exec: VcdExecutor,
-  href: string,
+  task: string | TaskInfo,
   options: WaitOptions = {},
 ): Promise<TaskInfo> {
-  const deadline = Date.now() + (options.deadlineMs ?? 600_000);
-  let delay = 100;
+  const started = Date.now();
+  const deadline = started + (options.deadlineMs ?? 600_000);
+  const href = typeof task === "string" ? task : task.href;
+  let operation = typeof task === "string" ? undefined : task.operationName;
+  if (typeof task !== "string" && task.status === "success") return task;
+  const expected = typicalMs(exec, operation);
+  // First look just before a task like this one usually ends (at once when unknown).
+  let delay = expected === undefined ? 0 : Math.max(0, expected - 2 * TIGHT_MS);
   for (;;) {
+    if (delay > 0) {
+      if (Date.now() + delay > deadline) {
+        throw new ApiError("TIMEOUT", `vCD task ${operation ?? href} still running after the deadline`, {
+          url: href,
+        });
+      }
+      await new Promise((r) => setTimeout(r, delay));
+    }
     const res = await exec.request({ method: "GET", path: href });
     const node = document(res, "Task", taskDoc);
-    const task = readTask(node);
-    options.onProgress?.(task);
-    if (task.status === "success") return task;
-    if (!RUNNING.has(task.status)) {
+    const current = readTask(node);
+    operation ??= current.operationName;
+    options.onProgress?.(current);
+    if (current.status === "success") {
+      learn(exec, operation, Date.now() - started);
+      return current;
+    }
+    if (!RUNNING.has(current.status)) {
       const err = node["Error"] as XmlNode | undefined;
-      const message = String(err?.["@_message"] ?? `task ended with status ${task.status}`);
+      const message = String(err?.["@_message"] ?? `task ended with status ${current.status}`);
       const busy = err?.["@_minorErrorCode"] === "BUSY_ENTITY" || /is busy/i.test(message);
       throw new ApiError(
         busy ? "BUSY_ENTITY" : "TASK_FAILED",
-        `vCD task ${task.operationName ?? ""} failed: ${message}`,
+        `vCD task ${current.operationName ?? ""} failed: ${message}`,
         {
           url: href,
           vendorCode: err?.["@_minorErrorCode"] as string | undefined,
         },
       );
     }
-    if (Date.now() + delay > deadline) {
-      throw new ApiError(
-        "TIMEOUT",
-        `vCD task ${task.operationName ?? href} still ${task.status} after the deadline`,
-        { url: href },
-      );
-    }
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 2, 3_000);
+    const overdue = Date.now() - started - (typicalMs(exec, operation) ?? 0);
+    delay = overdue < TIGHT_WINDOW_MS ? TIGHT_MS : Math.min(Math.max(delay, TIGHT_MS) * 2, MAX_DELAY_MS);
   }
 }

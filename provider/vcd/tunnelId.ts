@@ -1,4 +1,5 @@
 import { ApiError } from "../common/errors";
+import { sharedReads } from "../common/sharedReads";
 import { getVdcNetworks, getVnics } from "./edges";
 import type { VcdExecutor } from "./executor";
 
@@ -6,7 +7,9 @@ import type { VcdExecutor } from "./executor";
  * The tunnelId lookup: which L2VPN tunnel ID did vCD give a subinterface Org VDC network?
  * vCD's network objects do not say; only the edge does. We ask `vdcNetworks` first (the
  * mapping endpoint vCD 9.0+ keeps correct), then the trunk vNIC's sub-interfaces, and if
- * neither carries the ID we stop with the reason instead of returning nothing.
+ * neither carries the ID we stop with the reason instead of returning nothing. The edge's views
+ * are shared by the networks of one command while this process does not write (a refresh of
+ * a hundred networks downloads each edge's vdcNetworks once; see common/sharedReads.ts).
  */
 export interface TunnelInfo {
   tunnelId: number;
@@ -25,7 +28,8 @@ export async function lookupTunnelId(
   edge: { uuid: string; name: string },
   network: { uuid: string; name: string },
 ): Promise<TunnelInfo> {
-  const interfaces = await getVdcNetworks(exec, edge.uuid);
+  const reads = sharedReads(exec);
+  const interfaces = await reads.get(`vdcNetworks:${edge.uuid}`, () => getVdcNetworks(exec, edge.uuid));
   const entry =
     interfaces.find(
       (i) =>
@@ -34,7 +38,8 @@ export async function lookupTunnelId(
   if (entry?.tunnelId !== undefined) {
     return { tunnelId: entry.tunnelId, subInterfaceIndex: entry.index, source: "vdcNetworks" };
   }
-  const trunk = (await getVnics(exec, edge.uuid)).filter((v) => v.type === "trunk");
+  const vnics = await reads.get(`vnics:${edge.uuid}`, () => getVnics(exec, edge.uuid));
+  const trunk = vnics.filter((v) => v.type === "trunk");
   const sub = trunk
     .flatMap((v) => v.subInterfaces)
     .find(

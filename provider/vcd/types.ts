@@ -37,8 +37,11 @@ export interface EntityRef {
 }
 
 export interface EdgeGatewayRef extends EntityRef {
-  busy: boolean;
   nsxBacked: boolean;
+  /** NSX's id of the edge (edge-N), when vCD shows the gateway's backing. */
+  nsxEdgeId?: string;
+  /** Key of the edge's write lock, shared by every path to this edge (common/edgeIdentity.ts). */
+  lockKey: string;
 }
 
 export interface EdgeInterface {

@@ -5,6 +5,7 @@ import { applyNetworkTask, rollbackNetworkTask } from "./networks";
 import { mulberry32, type Rng } from "./prng";
 import { buildWorld, DEFAULT_SEED, type SeedWorld } from "./seed";
 import { SessionStore } from "./sessions";
+import type { RequestLogEntry } from "./requestLog";
 import { emptyStats, LostUpdateTracker, type SimStats } from "./stats";
 import { upgradeWorld } from "./migrate";
 import { EdgeBusy } from "./nsx/busy";
@@ -20,6 +21,8 @@ export class SimCore {
   faults: FaultOptions;
   rng: Rng;
   stats: SimStats = emptyStats();
+  /** Vendor requests served since start or the last reset (requestLog.ts). */
+  requestLog: RequestLogEntry[] = [];
   readonly sessions: SessionStore;
   readonly lostUpdates: LostUpdateTracker;
   readonly tasks: TaskEngine;
@@ -90,6 +93,7 @@ export class SimCore {
     this.sessions.clear();
     this.lostUpdates.clear();
     this.stats = emptyStats();
+    this.requestLog = [];
     this.world = buildWorld(this.seed);
     this.persist();
   }

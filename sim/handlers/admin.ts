@@ -47,6 +47,7 @@ const r = (method: Route["method"], pattern: string, handler: Route["handler"]):
 export const adminRoutes: Route[] = [
   r("GET", "/_sim/stats", (ctx) => json(200, ctx.core.stats)),
   r("GET", "/_sim/world", (ctx) => json(200, ctx.core.world)),
+  r("GET", "/_sim/requests", (ctx) => json(200, ctx.core.requestLog)),
   r("GET", "/_sim/faults", (ctx) => json(200, ctx.core.faults)),
   r("POST", "/_sim/faults", setFaults),
   r("POST", "/_sim/reset", (ctx) => {

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { badRequest, notAcceptable, notFound, SimError, unauthorized } from "../core/errors";
 import { authenticateNsx } from "../core/nsx/auth";
 import { decideFault } from "../core/prng";
+import { edgeOfRequest, type RequestLogEntry } from "../core/requestLog";
 import type { SimCore } from "../core/sim-core";
 import { compareVersions, parseAccept, supportedVersions } from "../core/versions";
 import { errorReply } from "./respond";
@@ -50,7 +51,12 @@ function tokenOf(req: IncomingMessage): string | undefined {
   );
 }
 
-function send(res: ServerResponse, reply: Reply): void {
+function send(res: ServerResponse, reply: Reply, logged?: RequestLogEntry): void {
+  if (logged) {
+    logged.status = reply.status;
+    logged.bytes = Buffer.byteLength(reply.body ?? "");
+    logged.ms = Date.now() - logged.atMs;
+  }
   if (reply.headers) for (const [k, v] of Object.entries(reply.headers)) res.setHeader(k, v);
   if (reply.contentType) res.setHeader("Content-Type", reply.contentType);
   res.statusCode = reply.status;
@@ -66,10 +72,16 @@ export function createSimServer(core: SimCore, router: Router): Server {
     res.setHeader("X-VMWARE-VCLOUD-REQUEST-ID", requestId);
     const url = new URL(req.url ?? "/", core.baseUrl || "http://127.0.0.1");
     const area = areaOf(url.pathname) ?? "api";
+    let logged: RequestLogEntry | undefined;
     try {
       const body = await readBody(req);
       if (area !== "sim") {
         core.stats.requests++;
+        const method = req.method ?? "GET";
+        const path = `${url.pathname}${url.search}`;
+        const edge = edgeOfRequest(core.world, method, url.pathname, body);
+        logged = { atMs: Date.now(), ms: 0, method, path, status: 0, bytes: 0, ...(edge ? { edge } : {}) };
+        core.requestLog.push(logged);
         if (core.faults.latencyMs > 0) await sleep(core.faults.latencyMs);
         const fault = decideFault(core.rng, core.faults);
         if (fault === "reset") {
@@ -133,14 +145,14 @@ export function createSimServer(core: SimCore, router: Router): Server {
         session,
         nsxUser,
       };
-      send(res, await route.handler(ctx));
+      send(res, await route.handler(ctx), logged);
     } catch (e) {
       const err =
         e instanceof SimError
           ? e
           : new SimError(500, "INTERNAL_SERVER_ERROR", `Internal error: ${(e as Error).message}`);
       if (!(e instanceof SimError)) console.error("l2stretch-sim: unexpected error", e);
-      if (!res.headersSent && !res.destroyed) send(res, errorReply(area, err, requestId));
+      if (!res.headersSent && !res.destroyed) send(res, errorReply(area, err, requestId), logged);
     }
   }
   return createServer((req, res) => void handle(req, res));

@@ -156,6 +156,8 @@ export function edgeTree(core: SimCore, edge: Edge): XmlTree {
       UseDefaultRouteForDnsRelay: false,
       AdvancedNetworkingEnabled: true,
       DistributedRoutingEnabled: false,
+      // NSX Manager's id of the edge ("gateway id in VSM"), as vCD's GatewayBackingRefType has it.
+      GatewayBackingRef: { gatewayId: edge.nsxId },
     },
   };
 }
