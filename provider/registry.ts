@@ -1,6 +1,7 @@
 import type { ConfigSource } from "./config";
 import { withInputForms } from "./handlers/inputForms";
 import type { InputSpec, ResourceHandler } from "./handlers/types";
+import { exitWhenOrphaned, isDynamicProviderProcess } from "./parentWatch";
 import { setConfig } from "./runtime";
 
 /**
@@ -10,6 +11,9 @@ import { setConfig } from "./runtime";
  * l2stretch code, not a copy frozen into state. That path and `handler`/`configure` are
  * therefore part of every stack's state: keep them loadable forever.
  */
+// Loaded by the first call the engine makes: from then on, a dead engine stops our writes.
+if (isDynamicProviderProcess()) exitWhenOrphaned();
+
 type HandlerModule = Record<string, unknown> & { INPUT_SPEC: InputSpec };
 
 const loaders: Record<string, () => ResourceHandler> = {

@@ -100,6 +100,8 @@ export const l2vpnServerSchema = z
     sitePasswords: z.record(passwordSchema("site password")),
     enabled: z.boolean().optional(),
     adopt: z.boolean().optional(),
+    /** Set by the SDK: `<project>/<stack>/<resource name>`, the ownership mark (provider/common/ownership). */
+    owner: z.string().max(200, "owner must be at most 200 characters").optional(),
     logLevel: z
       .enum(["emergency", "alert", "critical", "error", "warning", "notice", "info", "debug"])
       .optional(),
@@ -192,6 +194,7 @@ export interface NormalizedL2VpnServer {
   enabled: boolean;
   logLevel: string;
   adopt: boolean;
+  owner: string;
 }
 
 export interface NormalizedL2VpnClient {
@@ -236,6 +239,7 @@ export function normalizeL2VpnServer(v: L2VpnServerInputs): NormalizedL2VpnServe
     enabled: v.enabled ?? true,
     logLevel: v.logLevel ?? "info",
     adopt: v.adopt ?? false,
+    owner: v.owner ?? "",
   };
 }
 

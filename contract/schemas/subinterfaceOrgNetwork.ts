@@ -59,6 +59,8 @@ export const subinterfaceOrgNetworkSchema = z
     staticIpPools: z.array(ipPoolSchema).max(64, "staticIpPools takes at most 64 ranges").optional(),
     shared: z.boolean().optional(),
     adopt: z.boolean().optional(),
+    /** Set by the SDK: `<project>/<stack>/<resource name>`, the ownership mark (provider/common/ownership). */
+    owner: z.string().max(200, "owner must be at most 200 characters").optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -133,6 +135,7 @@ export interface NormalizedSubinterfaceOrgNetwork {
   staticIpPools: { start: string; end: string }[];
   shared: boolean;
   adopt: boolean;
+  owner: string;
 }
 
 export function normalizeSubinterfaceOrgNetwork(
@@ -149,5 +152,6 @@ export function normalizeSubinterfaceOrgNetwork(
     staticIpPools: [...(v.staticIpPools ?? [])].sort((a, b) => toInt(a.start) - toInt(b.start)),
     shared: v.shared ?? false,
     adopt: v.adopt ?? false,
+    owner: v.owner ?? "",
   };
 }

@@ -163,11 +163,22 @@ function outputs(v: Inputs, vnic: NsxVnic, adopted: boolean, edge: EdgeHandle): 
 
 class SlotTaken extends Error {}
 
+/**
+ * The mark of a trunk this resource wrote: its name on its port group (a port group backs one
+ * vNIC of an edge). NSX vNICs have no description to carry more.
+ */
+function isOwnTrunk(vnic: NsxVnic, v: Inputs): boolean {
+  return vnic.type === "trunk" && vnic.name === v.name && vnic.portgroupId === v.portgroupId;
+}
+
 async function createOn(edge: EdgeHandle, v: Inputs): Promise<EdgeTrunkInterfaceOutputs> {
   // Allocation reads outside the lock; the write re-checks the slot under it and we try the
   // next free one if someone took it in between.
   for (let attempt = 0; attempt < 10; attempt++) {
-    const index = v.vnicIndex ?? (await edge.client.getVnics()).find(isFreeVnic)?.index;
+    // Our own trunk from a create that was interrupted after its write comes first, so the
+    // next `up` converges it instead of allocating a second trunk with the same tunnel IDs.
+    const vnics = v.vnicIndex === undefined ? await edge.client.getVnics() : [];
+    const index = v.vnicIndex ?? (vnics.find((n) => isOwnTrunk(n, v)) ?? vnics.find(isFreeVnic))?.index;
     if (index === undefined) {
       throw new ConfigError(
         `edge ${edge.label} has no free vNIC (an NSX-v edge has 10); free one or set vnicIndex with adopt: true`,
@@ -177,7 +188,7 @@ async function createOn(edge: EdgeHandle, v: Inputs): Promise<EdgeTrunkInterface
     try {
       const vnic = await edge.client.updateVnic(index, (cur) => {
         // A retried write (the PUT went through, a later read faulted) finds its own trunk.
-        const ours = cur.type === "trunk" && cur.name === v.name && cur.portgroupId === v.portgroupId;
+        const ours = isOwnTrunk(cur, v);
         adopted = !isFreeVnic(cur) && !ours;
         if (adopted && !v.adopt) {
           if (v.vnicIndex === undefined) throw new SlotTaken();

@@ -90,11 +90,10 @@ async function status(edge: EdgeHandle): Promise<TunnelStatus> {
 async function apply(v: Inputs, creating: boolean): Promise<L2VpnClientOutputs> {
   const edge = await openEdge(v.edge);
   const vnics = await edge.client.getVnics();
-  let attempted = false; // a retry may find the config its own earlier attempt wrote
   await edge.client.updateL2Vpn((cur: L2VpnConfig) => {
-    const ownEarlierWrite =
-      attempted && cur.client?.serverAddress === v.serverAddress && cur.client.userId === v.user;
-    attempted = true;
+    // A client of this server with this user is what this resource writes: a retry, or a create
+    // interrupted after its write (a killed `up`), finds its own config and converges it.
+    const ownEarlierWrite = cur.client?.serverAddress === v.serverAddress && cur.client.userId === v.user;
     if (cur.server) {
       throw new ConfigError(
         `edge ${edge.label} is already an L2VPN server; an edge is either server or client — delete its L2VpnServer first`,

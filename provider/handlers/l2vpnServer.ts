@@ -10,6 +10,13 @@ import {
   type NormalizedL2VpnServer,
 } from "../../contract/schemas/l2vpn";
 import { openEdge, uplinkAddresses, type EdgeHandle } from "./edgeAccess";
+import {
+  bareTrustId,
+  createServerCertificate,
+  ownedCertificateIds,
+  removeLeftovers,
+  type CertificateRequest,
+} from "./serverCertificate";
 import { liveStretch, stretchedIndexes, tunnelStatus } from "./l2vpnCommon";
 import type { InputSpec, Props, ResourceHandler } from "./types";
 import { checkWithSchema, type CheckFailure } from "../../contract/validation";
@@ -46,11 +53,12 @@ const INPUT_KEYS: (keyof Inputs)[] = [
   "enabled",
   "logLevel",
   "adopt",
+  "owner",
 ];
 
 export const DIFF_SPEC: DiffSpec<Inputs> = {
   replaceOn: ["edge"],
-  ignore: ["adopt"],
+  ignore: ["adopt", "owner"],
   deleteBeforeReplace: () => true,
 };
 
@@ -108,28 +116,90 @@ function serverConfig(
   };
 }
 
-async function certificateFor(edge: EdgeHandle, v: Inputs, old: L2VpnServerOutputs | undefined) {
+/** What names this server's certificates: its owner mark and listener (for older names). */
+function certificateRequest(
+  v: Pick<Inputs, "owner" | "listenerIp" | "serverCertificate">,
+): CertificateRequest {
+  const selfSigned =
+    v.serverCertificate && "selfSigned" in v.serverCertificate ? v.serverCertificate.selfSigned : {};
+  return {
+    owner: v.owner ?? "",
+    listenerIp: v.listenerIp,
+    commonName: selfSigned.commonName ?? v.listenerIp,
+    validityDays: selfSigned.validityDays ?? 365,
+  };
+}
+
+interface ChosenCertificate {
+  id: string | undefined;
+  /** Set when the certificate is one this resource generated (deleted with it). */
+  created: string | undefined;
+  /** The live L2VPN config already uses a certificate with our mark: a create interrupted after its write. */
+  serverIsOurs: boolean;
+}
+
+async function certificateFor(
+  edge: EdgeHandle,
+  v: Inputs,
+  old: L2VpnServerOutputs | undefined,
+  liveCertificate: string | undefined,
+): Promise<ChosenCertificate> {
   const spec = v.serverCertificate;
-  if (!spec) return { id: undefined, created: undefined };
-  if ("certificateId" in spec) return { id: spec.certificateId, created: undefined };
+  const none = { id: undefined, created: undefined, serverIsOurs: false };
+  if (!spec) return none;
+  if ("certificateId" in spec) return { ...none, id: spec.certificateId };
   if (old?.createdCertificateId && isDeepStrictEqual(old.serverCertificate, spec)) {
-    return { id: old.serverCertificateId, created: old.createdCertificateId };
+    return { id: old.serverCertificateId, created: old.createdCertificateId, serverIsOurs: false };
   }
-  const cert = await edge.client.createSelfSignedCertificate(
-    { commonName: spec.selfSigned.commonName ?? v.listenerIp, name: `l2stretch-${v.listenerIp}` },
-    spec.selfSigned.validityDays ?? 365,
-  );
-  return { id: cert.objectId, created: cert.objectId };
+  const req = certificateRequest(v);
+  if (!old && liveCertificate) {
+    const mine = (await ownedCertificateIds(edge, req)).find(
+      (id) => bareTrustId(id) === bareTrustId(liveCertificate),
+    );
+    if (mine) return { id: mine, created: mine, serverIsOurs: true };
+  }
+  const id = await createServerCertificate(edge, req);
+  return { id, created: id, serverIsOurs: false };
 }
 
 async function apply(v: Inputs, old: L2VpnServerOutputs | undefined): Promise<L2VpnServerOutputs> {
   const edge = await openEdge(v.edge);
   const vnics = await edge.client.getVnics();
-  const cert = await certificateFor(edge, v, old);
+  const before = await edge.client.getL2Vpn();
+  const cert = await certificateFor(edge, v, old, before.server?.serverCertificate);
+  try {
+    await writeServer(edge, v, old, vnics, cert);
+  } catch (e) {
+    // Nothing of ours may stay behind but what the live config still uses.
+    const live = await edge.client.getL2Vpn().catch(() => before);
+    if (v.serverCertificate && "selfSigned" in v.serverCertificate)
+      await removeLeftovers(edge, certificateRequest(v), live.server?.serverCertificate);
+    throw e;
+  }
+  if (old?.createdCertificateId && old.createdCertificateId !== cert.created) {
+    await edge.client.deleteCertificate(old.createdCertificateId).catch(() => undefined);
+  }
+  // Leftovers of earlier failed or interrupted creates of this server.
+  if (cert.created) await removeLeftovers(edge, certificateRequest(v), cert.created);
+  return {
+    ...v,
+    edgeLabel: edge.label,
+    ...(cert.id ? { serverCertificateId: cert.id } : {}),
+    ...(cert.created ? { createdCertificateId: cert.created } : {}),
+  };
+}
+
+async function writeServer(
+  edge: EdgeHandle,
+  v: Inputs,
+  old: L2VpnServerOutputs | undefined,
+  vnics: NsxVnic[],
+  cert: ChosenCertificate,
+): Promise<void> {
   // Set once a write was attempted: a retry then may find the config it wrote itself.
   let attempted = false;
   await edge.client.updateL2Vpn((cur: L2VpnConfig) => {
-    const ownEarlierWrite = attempted && cur.server?.listenerIp === v.listenerIp;
+    const ownEarlierWrite = (attempted || cert.serverIsOurs) && cur.server?.listenerIp === v.listenerIp;
     attempted = true;
     if (cur.client) {
       throw new ConfigError(
@@ -147,15 +217,6 @@ async function apply(v: Inputs, old: L2VpnServerOutputs | undefined): Promise<L2
       server: serverConfig(v, vnics, edge, cert.id),
     };
   });
-  if (old?.createdCertificateId && old.createdCertificateId !== cert.created) {
-    await edge.client.deleteCertificate(old.createdCertificateId).catch(() => undefined);
-  }
-  return {
-    ...v,
-    edgeLabel: edge.label,
-    ...(cert.id ? { serverCertificateId: cert.id } : {}),
-    ...(cert.created ? { createdCertificateId: cert.created } : {}),
-  };
 }
 
 async function statuses(edge: EdgeHandle, v: Inputs): Promise<Record<string, TunnelStatus>> {
@@ -232,5 +293,8 @@ export const l2vpnServerHandler: ResourceHandler = {
     await edge.client.updateL2Vpn((cur) => (cur.server ? null : undefined));
     if (old.createdCertificateId)
       await edge.client.deleteCertificate(old.createdCertificateId).catch(() => undefined);
+    // And whatever failed or interrupted creates of this server left (certificates, CSRs).
+    if (old.serverCertificate && "selfSigned" in old.serverCertificate)
+      await removeLeftovers(edge, certificateRequest(old));
   },
 };

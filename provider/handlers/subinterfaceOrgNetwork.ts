@@ -1,6 +1,7 @@
 import { parseInputs } from "../common/check";
 import { computeDiff, type DiffSpec } from "../common/diff";
 import { ConfigError } from "../common/errors";
+import { markedDescription, ownerOfDescription, userDescription } from "../common/ownership";
 import { cidrOf, cidrsOverlap, netmaskToPrefix, parseCidr } from "../../contract/netmath";
 import { PartialFailure, vcdExecutor } from "../runtime";
 import {
@@ -47,7 +48,7 @@ export interface SubinterfaceOrgNetworkOutputs extends Inputs {
 export const DIFF_SPEC: DiffSpec<Inputs> = {
   // vCD cannot move a network to another VDC or edge, nor change its subnet, in place.
   replaceOn: ["vdc", "edgeGateway", "gatewayCidr"],
-  ignore: ["adopt"],
+  ignore: ["adopt", "owner"],
   // The replacement would collide on the name inside the same VDC unless the old one goes first.
   deleteBeforeReplace: (olds, news) => olds.name === news.name && olds.vdc === news.vdc,
 };
@@ -63,6 +64,7 @@ const INPUT_KEYS: (keyof Inputs)[] = [
   "staticIpPools",
   "shared",
   "adopt",
+  "owner",
 ];
 
 export const INPUT_SPEC: InputSpec = {
@@ -84,7 +86,7 @@ function toSpec(v: Inputs, edge: EdgeGatewayRef): OrgNetworkSpec {
   const cidr = parseCidr(v.gatewayCidr)!;
   return {
     name: v.name,
-    description: v.description || undefined,
+    description: markedDescription(v.description, v.owner) || undefined,
     gateway: cidr.address,
     netmask: cidr.netmask,
     dns1: v.dnsServers[0],
@@ -134,7 +136,7 @@ function liveInputs(
     vdc: old.vdc,
     edgeGateway: edgeMoved ? connectedTo : old.edgeGateway,
     name: net.name,
-    description: net.description ?? "",
+    description: userDescription(net.description),
     gatewayCidr: `${net.gateway}/${prefix}`,
     dnsServers: [net.dns1, net.dns2].filter((d): d is string => !!d),
     dnsSuffix: net.dnsSuffix?.toLowerCase() ?? "",
@@ -143,6 +145,7 @@ function liveInputs(
     ),
     shared: net.shared,
     adopt: old.adopt,
+    owner: old.owner,
   };
 }
 
@@ -272,7 +275,9 @@ export const subinterfaceOrgNetworkHandler: ResourceHandler = {
     let net: OrgNetwork;
     if (existing) {
       const live = await getNetwork(exec, existing.href);
-      if (!v.adopt || !live) {
+      // Ours from an interrupted `up` (it carries this resource's mark): taken over silently.
+      const ours = live !== undefined && v.owner !== "" && ownerOfDescription(live.description) === v.owner;
+      if (!(v.adopt || ours) || !live) {
         throw new ConfigError(
           `an Org VDC network named "${v.name}" already exists in VDC "${vdc.name}" (${existing.href}); ` +
             "set adopt: true to take it over, or choose another name",

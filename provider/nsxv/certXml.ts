@@ -28,9 +28,25 @@ export function csrXml(req: CsrRequest): string {
   );
 }
 
+function csrOf(c: XmlNode): Csr {
+  return {
+    objectId: str(c, "objectId") ?? "",
+    name: str(c, "name"),
+    description: str(c, "description"),
+    pemEncoding: str(c, "pemEncoding"),
+  };
+}
+
 export function readCsr(xml: XmlNode | undefined): Csr {
-  const c = child(xml, "csr") ?? {};
-  return { objectId: str(c, "objectId") ?? "", pemEncoding: str(c, "pemEncoding") };
+  return csrOf(child(xml, "csr") ?? {});
+}
+
+/** Accepts `<csrs><csr>…` (a scope's list) or a single `<csr>` root. */
+export function readCsrs(xml: XmlNode | undefined): Csr[] {
+  const list = child(xml, "csrs");
+  if (list) return children(list, "csr").map(csrOf);
+  const one = child(xml, "csr");
+  return one ? [csrOf(one)] : [];
 }
 
 export function readCertificate(c: XmlNode): TrustCertificate {
@@ -38,6 +54,7 @@ export function readCertificate(c: XmlNode): TrustCertificate {
   return {
     objectId: str(c, "objectId") ?? "",
     name: str(c, "name"),
+    description: str(c, "description"),
     certificateType: str(c, "certificateType"),
     pemEncoding: str(c, "pemEncoding"),
     daysValid: num(c, "daysValid") ?? num(x509, "daysValid"),

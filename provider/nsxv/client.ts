@@ -3,7 +3,7 @@ import { withKeyLock } from "../common/lock";
 import { withRetry, type RetryOptions } from "../common/retry";
 import type { XmlNode } from "../vcd/xml";
 import { XmlDoc } from "../vcd/xmlDoc";
-import { csrXml, readCertificates, readCsr, trustObjectXml } from "./certXml";
+import { csrXml, readCertificates, readCsr, readCsrs, trustObjectXml } from "./certXml";
 import { waitForJob, type WaitForJobOptions } from "./jobs";
 import { l2VpnPutBody } from "./l2vpnMerge";
 import { l2VpnXml, readL2Vpn } from "./l2vpnXml";
@@ -225,6 +225,17 @@ export class NsxEdgeClient {
   /** CSR on the edge, self-signed for `days` days: the usual L2VPN server certificate. */
   async createSelfSignedCertificate(req: CsrRequest, days: number): Promise<TrustCertificate> {
     return this.selfSignCsr((await this.createCsr(req)).objectId, days);
+  }
+
+  async listCsrs(): Promise<Csr[]> {
+    const path = this.transport.truststorePath(`/csr/scope/${this.transport.certificateScope}`);
+    return readCsrs((await this.get(path)).xml);
+  }
+
+  /** Deletes a CSR (and the private key NSX keeps with it); an absent one counts as deleted. */
+  async deleteCsr(id: string): Promise<void> {
+    const path = this.transport.truststorePath(`/csr/${id}`);
+    await this.write(() => ignoreNotFound(this.send("DELETE", path)));
   }
 
   async listCertificates(): Promise<TrustCertificate[]> {

@@ -114,6 +114,7 @@ export interface TrustCertificate {
   /** certificate-N (NSX) or <gatewayUuid>:certificate-N (vCD proxy). */
   objectId: string;
   name?: string;
+  description?: string;
   certificateType?: string;
   pemEncoding?: string;
   daysValid?: number;
@@ -149,5 +150,7 @@ export interface CsrRequest {
 
 export interface Csr {
   objectId: string;
+  name?: string;
+  description?: string;
   pemEncoding?: string;
 }

@@ -3,6 +3,7 @@ import { providerStub } from "../stub";
 import { keyedByName, plainNames } from "./keyedInputs";
 import type { TunnelStatus } from "../../contract/outputs";
 import type { EdgeArgs } from "./edgeRef";
+import { ownerOf } from "./owner";
 
 /**
  * NSX-v L2VPN (over SSL) server and client. Targets NSX-v 6.2–6.4 (passwords are read back
@@ -68,6 +69,7 @@ export class L2VpnServer extends pulumi.dynamic.Resource {
       name,
       {
         ...args,
+        owner: ownerOf(name),
         sites,
         sitePasswords,
         siteStatus: undefined,

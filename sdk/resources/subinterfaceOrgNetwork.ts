@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerStub } from "../stub";
+import { ownerOf } from "./owner";
 
 /**
  * A routed Org VDC network in VMware Cloud Director, attached to an NSX-v edge gateway as a
@@ -72,6 +73,7 @@ export class SubinterfaceOrgNetwork extends pulumi.dynamic.Resource {
       {
         ...args,
         name: args.name ?? name,
+        owner: ownerOf(name),
         networkId: undefined,
         href: undefined,
         vdcId: undefined,

@@ -256,6 +256,9 @@ export interface Certificate {
 export interface Csr {
   id: string;
   scope: string;
+  /** NSX keeps a CSR's name and description and shows them on the certificate it self-signs. */
+  name?: string;
+  description?: string;
   commonName: string;
   algorithm: string;
   keySize: number;

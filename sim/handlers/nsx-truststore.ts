@@ -6,6 +6,7 @@ import { bareCertificateId } from "../core/nsx/l2vpn";
 import {
   createCsr,
   deleteCertificate,
+  deleteCsr,
   findCertificate,
   findCsr,
   importCertificate,
@@ -134,6 +135,19 @@ function listCsrs(ctx: Ctx): Reply {
   return nsxXmlReply(200, "csrs", { csr: csrs.map((c) => csrTree(c, idOf(ctx, scope))) });
 }
 
+function deleteCsrRoute(ctx: Ctx): Reply {
+  const { csr, scope } = csrOf(ctx);
+  return runEdgeWrite(ctx, scope, {
+    module: "truststore",
+    operation: "csr delete",
+    reconfiguresEdge: false,
+    apply: () => {
+      deleteCsr(ctx.core.world, csr);
+      return { reply: emptyReply(204) };
+    },
+  });
+}
+
 function selfSignCsr(ctx: Ctx): Reply {
   const { csr, scope } = csrOf(ctx);
   const raw = ctx.url.searchParams.get("noOfDays");
@@ -159,4 +173,5 @@ export const nsxTruststoreRoutes: Route[] = [
   ...onTruststorePaths("POST", "/csr/:ref", postCsr),
   ...onTruststorePaths("GET", "/csr/:ref", getCsr),
   ...onTruststorePaths("PUT", "/csr/:ref", selfSignCsr),
+  ...onTruststorePaths("DELETE", "/csr/:ref", deleteCsrRoute),
 ];

@@ -31,6 +31,8 @@ export const certificatesTree = (certs: Certificate[], idOf: IdOf): XmlTree => (
 export function csrTree(c: Csr, idOf: IdOf): XmlTree {
   return {
     objectId: idOf(c.id),
+    name: c.name,
+    description: c.description,
     subject: { attribute: { key: "CN", value: c.commonName } },
     algorithm: c.algorithm,
     keySize: c.keySize,

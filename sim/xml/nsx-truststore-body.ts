@@ -20,6 +20,8 @@ export function parseCsrBody(body: string): CsrInput {
   const attrs = children(child(n, "subject"), "attribute");
   const cn = attrs.find((a) => text(a, "key")?.toUpperCase() === "CN");
   return {
+    name: text(n, "name") || undefined,
+    description: text(n, "description") || undefined,
     commonName: text(cn, "value") ?? "",
     algorithm: text(n, "algorithm") || "RSA",
     keySize: int(n, "keySize") ?? 2048,

@@ -19,6 +19,8 @@ export interface ImportInput {
 }
 
 export interface CsrInput {
+  name?: string;
+  description?: string;
   commonName: string;
   algorithm: string;
   keySize: number;
@@ -96,6 +98,8 @@ export function createCsr(world: World, scope: Edge, input: CsrInput): Csr {
   const csr: Csr = {
     id: `csr-${world.nsx.nextCsr++}`,
     scope: scope.nsxId,
+    ...(input.name ? { name: input.name } : {}),
+    ...(input.description ? { description: input.description } : {}),
     commonName: input.commonName,
     algorithm: alg,
     keySize: input.keySize,
@@ -117,8 +121,8 @@ export function selfSign(world: World, csr: Csr, days: number, nowMs: number): C
   const cert: Certificate = {
     id: nextCertId(world),
     scope: csr.scope,
-    name: csr.commonName,
-    description: "",
+    name: csr.name ?? csr.commonName,
+    description: csr.description ?? "",
     type: "certificate_self_signed",
     pem: fakePem("CERTIFICATE"),
     hasPrivateKey: true,
@@ -128,6 +132,10 @@ export function selfSign(world: World, csr: Csr, days: number, nowMs: number): C
   };
   world.nsx.certificates.push(cert);
   return cert;
+}
+
+export function deleteCsr(world: World, csr: Csr): void {
+  world.nsx.csrs = world.nsx.csrs.filter((c) => c.id !== csr.id);
 }
 
 export function findCertificate(world: World, id: string): Certificate {
