@@ -8,7 +8,9 @@ import { isVcdMode, VCD_MODES } from "./core/versions";
 
 const USAGE = `usage: l2stretch-sim --port N --state FILE [--host 127.0.0.1] [--vcd-version 10.3|10.0|9.0.0.0]
   [--latency-ms N] [--error-rate 0..1] [--reset-rate 0..1] [--busy-ms N] [--task-ms N]
-  [--session-ttl SECONDS] [--seed FILE.json] [--fault-seed N]`;
+  [--session-ttl SECONDS] [--seed FILE.json] [--fault-seed N] [--admin-token TOKEN]
+The /_sim/* endpoints take "Authorization: Bearer <admin token>": --admin-token, else
+$L2STRETCH_SIM_ADMIN_TOKEN, else a random token printed at start.`;
 
 export class UsageError extends Error {}
 
@@ -52,6 +54,7 @@ export function parseCliArgs(argv: string[]): SimOptions {
         "session-ttl": { type: "string" },
         seed: { type: "string" },
         "fault-seed": { type: "string" },
+        "admin-token": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -90,6 +93,7 @@ export function parseCliArgs(argv: string[]): SimOptions {
     taskMs: num("task-ms", values["task-ms"], isInt(0), "a non-negative integer"),
     sessionTtlSeconds: num("session-ttl", values["session-ttl"], isInt(1), "a positive integer"),
     faultSeed: num("fault-seed", values["fault-seed"], isInt(0), "a non-negative integer"),
+    ...(values["admin-token"] !== undefined ? { adminToken: values["admin-token"] } : {}),
     seed,
   };
 }
@@ -123,6 +127,7 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<Runni
     for (const e of w.edges.filter((x) => x.vdcId === vdc.id))
       io.stderr(`    edge ${e.name} (urn:vcloud:gateway:${e.id}, NSX ${e.nsxId})`);
   }
+  io.stderr(`  admin endpoints ${sim.url}/_sim/* with Authorization: Bearer ${sim.adminToken}`);
   // NSX Manager is served by the same process: /api/4.0/edges/... and /api/2.0/services/...
   io.stderr(
     `  NSX Manager ${sim.url}/api/4.0/edges (HTTP Basic; vCD proxy: ${sim.url}/network/edges/{gatewayUuid})`,

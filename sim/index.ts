@@ -29,6 +29,8 @@ export { DEFAULT_SEED, parseSeed, type SeedWorld } from "./core/seed";
 
 export interface RunningSim {
   url: string;
+  /** Bearer token of the /_sim/* admin endpoints. */
+  adminToken: string;
   close(): Promise<void>;
   stats(): SimStats;
   /** Vendor requests served since start or the last reset, oldest first. */
@@ -74,6 +76,7 @@ export async function startSimulator(opts?: SimOptions): Promise<RunningSim> {
   let closed: Promise<void> | undefined;
   return {
     url: core.baseUrl,
+    adminToken: core.adminToken,
     stats: () => core.stats,
     requests: () => core.requestLog,
     world: () => core.world,

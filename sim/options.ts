@@ -1,4 +1,5 @@
 // Public option types and their defaults.
+import { randomBytes } from "node:crypto";
 import type { SeedWorld } from "./core/seed";
 import { isVcdMode, VCD_MODES, type VcdMode } from "./core/versions";
 
@@ -31,6 +32,11 @@ export interface SimOptions {
   seed?: SeedWorld;
   /** Extra (not in the CLI contract's required set): seed for the fault PRNG. */
   faultSeed?: number;
+  /**
+   * Token the /_sim/* admin endpoints require (`Authorization: Bearer <token>`); they expose
+   * every password. Default: $L2STRETCH_SIM_ADMIN_TOKEN, else a random one (see RunningSim.adminToken).
+   */
+  adminToken?: string;
 }
 
 export interface ResolvedOptions {
@@ -41,6 +47,7 @@ export interface ResolvedOptions {
   sessionTtlSeconds: number;
   seed: SeedWorld | undefined;
   faults: FaultOptions;
+  adminToken: string;
 }
 
 function rate(name: string, v: number | undefined): number {
@@ -83,7 +90,11 @@ export function resolveOptions(o: SimOptions = {}): ResolvedOptions {
     taskMs: 400,
     faultSeed: Date.now() % 2 ** 31,
   };
+  const adminToken =
+    o.adminToken ?? process.env["L2STRETCH_SIM_ADMIN_TOKEN"] ?? randomBytes(18).toString("base64url");
+  if (adminToken.length < 8) throw new Error("adminToken must be at least 8 characters");
   return {
+    adminToken,
     port,
     host: o.host ?? "127.0.0.1",
     stateFile: o.stateFile,

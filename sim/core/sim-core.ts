@@ -12,6 +12,7 @@ import { EdgeBusy } from "./nsx/busy";
 import { refreshTunnels } from "./nsx/l2vpn-stats";
 import { jobStatus } from "./nsx/jobs";
 import { loadState, saveWorld } from "./store";
+import { validateWorld } from "./world-schema";
 import { TaskEngine } from "./tasks";
 import type { VcdMode } from "./versions";
 import type { World } from "./world";
@@ -31,11 +32,14 @@ export class SimCore {
   readonly vcdVersion: VcdMode;
   /** Public base URL (scheme://host:port), known once the server listens. */
   baseUrl = "";
+  /** What /_sim/* requires as its bearer token. */
+  readonly adminToken: string;
   private readonly seed: SeedWorld;
   private readonly stateFile: string | undefined;
 
   constructor(opts: ResolvedOptions) {
     this.seed = opts.seed ?? DEFAULT_SEED;
+    this.adminToken = opts.adminToken;
     this.stateFile = opts.stateFile;
     this.vcdVersion = opts.vcdVersion;
     this.faults = opts.faults;
@@ -56,7 +60,9 @@ export class SimCore {
       onTaskCreated: () => this.stats.tasks++,
     });
     const file = this.stateFile ? loadState(this.stateFile) : undefined;
-    this.world = file ? upgradeWorld(this.stateFile!, file, this.seed) : buildWorld(this.seed);
+    this.world = file
+      ? validateWorld(this.stateFile!, upgradeWorld(this.stateFile!, file, this.seed))
+      : buildWorld(this.seed);
     if (!file || file.formatVersion !== this.world.formatVersion) this.persist();
     this.tasks.resume();
     this.resumeJobBusy();

@@ -1,6 +1,8 @@
-// Unauthenticated control endpoints for tests and demos (/_sim/...). Never subject to faults.
+// Control endpoints for tests and demos (/_sim/...). Never subject to faults. They show every
+// password in the world, so they take the simulator's admin token (printed at start).
+import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { badRequest } from "../core/errors";
+import { badRequest, unauthorized } from "../core/errors";
 import { emptyReply } from "../http/respond";
 import type { Ctx, Reply, Route } from "../http/types";
 
@@ -36,12 +38,24 @@ function setFaults(ctx: Ctx): Reply {
   return json(200, ctx.core.faults);
 }
 
+function requireAdminToken(ctx: Ctx): void {
+  const given = Buffer.from(/^Bearer\s+(\S+)$/i.exec(ctx.req.headers.authorization ?? "")?.[1] ?? "");
+  const expected = Buffer.from(ctx.core.adminToken);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw unauthorized(
+      "The /_sim endpoints need the simulator's admin token: Authorization: Bearer <token> (printed at start, or set with --admin-token / L2STRETCH_SIM_ADMIN_TOKEN).",
+    );
+}
+
 const r = (method: Route["method"], pattern: string, handler: Route["handler"]): Route => ({
   method,
   pattern,
   versioned: false,
   auth: false,
-  handler,
+  handler: (ctx) => {
+    requireAdminToken(ctx);
+    return handler(ctx);
+  },
 });
 
 export const adminRoutes: Route[] = [

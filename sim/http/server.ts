@@ -2,7 +2,7 @@
 // Faults come first so an injected 503 or reset never applies the request.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
-import { badRequest, notAcceptable, notFound, SimError, unauthorized } from "../core/errors";
+import { notAcceptable, notFound, SimError, unauthorized } from "../core/errors";
 import { authenticateNsx } from "../core/nsx/auth";
 import { decideFault } from "../core/prng";
 import { edgeOfRequest, type RequestLogEntry } from "../core/requestLog";
@@ -23,18 +23,23 @@ export function areaOf(path: string): Area | undefined {
   return undefined;
 }
 
+/**
+ * The body, up to MAX_BODY. A larger one is read to its end without being kept and answered
+ * 413: closing the socket mid-upload would reach the client as a connection reset, not an answer.
+ */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(badRequest("Request body too large."));
-        req.destroy();
-      } else chunks.push(c);
+      if (size <= MAX_BODY) chunks.push(c);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => {
+      if (size > MAX_BODY)
+        reject(new SimError(413, "BAD_REQUEST", `The request body is larger than ${MAX_BODY} bytes.`));
+      else resolve(Buffer.concat(chunks).toString("utf8"));
+    });
     req.on("error", reject);
   });
 }

@@ -58,9 +58,23 @@ function toNode(entry: Ordered, scope: Map<string | undefined, string>): XNode |
   return node;
 }
 
+/** Far deeper than any vCD or NSX document; the parsers below recurse once per level. */
+export const MAX_XML_DEPTH = 64;
+
+/** Refuses a body nested deeper than MAX_XML_DEPTH before a recursive parser overflows its stack. */
+function checkDepth(body: string): void {
+  let depth = 0;
+  for (const m of body.matchAll(/<(\/?)([A-Za-z_][^>]*?)?(\/?)>/g)) {
+    if (m[1]) depth--;
+    else if (m[2] && !m[3] && ++depth > MAX_XML_DEPTH)
+      throw new XmlSyntaxError(`Elements are nested deeper than ${MAX_XML_DEPTH} levels.`);
+  }
+}
+
 /** Parses a request body into its root element. Rejects DTDs (vCD does too; avoids entity tricks). */
 export function parseXml(body: string): XNode {
   if (/<!DOCTYPE/i.test(body)) throw new XmlSyntaxError("DOCTYPE is disallowed.");
+  checkDepth(body);
   const valid = XMLValidator.validate(body);
   if (valid !== true) {
     throw new XmlSyntaxError(`${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);

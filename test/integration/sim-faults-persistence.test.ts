@@ -19,8 +19,10 @@ describe("sim: fault injection", () => {
       const c = new SimClient(sim.url);
       await c.login("alice", "acme", "Alice-Secret-1");
       const edge = await cloudEdge(c);
+      const admin = { authorization: `Bearer ${sim.adminToken}` };
       const res = await fetch(`${sim.url}/_sim/faults`, {
         method: "POST",
+        headers: admin,
         body: JSON.stringify({ errorRate: 1 }),
       });
       expect(res.status).toBe(200);
@@ -36,9 +38,11 @@ describe("sim: fault injection", () => {
       expect(cloud.json).toMatchObject({
         minorErrorCode: expect.stringMatching(/INTERNAL_SERVER_ERROR|SERVICE_UNAVAILABLE/),
       });
-      const world = (await (await fetch(`${sim.url}/_sim/world`)).json()) as { networks: unknown[] };
+      const world = (await (await fetch(`${sim.url}/_sim/world`, { headers: admin })).json()) as {
+        networks: unknown[];
+      };
       expect(world.networks).toHaveLength(0);
-      const stats = (await (await fetch(`${sim.url}/_sim/stats`)).json()) as {
+      const stats = (await (await fetch(`${sim.url}/_sim/stats`, { headers: admin })).json()) as {
         faultsInjected: number;
         tasks: number;
       };
@@ -53,6 +57,7 @@ describe("sim: fault injection", () => {
       expect(Date.now() - t0).toBeGreaterThanOrEqual(100);
       const bad = await fetch(`${sim.url}/_sim/faults`, {
         method: "POST",
+        headers: admin,
         body: JSON.stringify({ errorRate: 2 }),
       });
       expect(bad.status).toBe(400);
@@ -122,7 +127,14 @@ describe("sim: persistence and 9.0.0.0 mode", () => {
       expect(child(si, "tunnelId")).toBeUndefined();
 
       // /_sim/reset goes back to the seed (and logs everyone out).
-      expect((await fetch(`${sim2.url}/_sim/reset`, { method: "POST" })).status).toBe(204);
+      expect(
+        (
+          await fetch(`${sim2.url}/_sim/reset`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${sim2.adminToken}` },
+          })
+        ).status,
+      ).toBe(204);
       expect(sim2.world().networks).toHaveLength(0);
       expect((await c.request("GET", "/api/org")).status).toBe(401);
     } finally {
