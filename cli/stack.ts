@@ -27,7 +27,7 @@ import type { ConfigMap, LocalWorkspace, Stack } from "@pulumi/pulumi/automation
 import { PlanRecorder } from "./plan";
 import { entryFile, loadAutomation, programFrom, type AutomationModule } from "./program";
 
-const COMMANDS = ["preview", "up", "refresh", "destroy", "outputs", "export"] as const;
+const COMMANDS = ["preview", "up", "refresh", "destroy", "outputs", "export", "cancel"] as const;
 type Command = (typeof COMMANDS)[number];
 
 interface Options {
@@ -178,6 +178,10 @@ async function run(o: Options): Promise<unknown> {
       }
       case "outputs":
         return { outputs: maskSecrets(await stack.outputs()) };
+      case "cancel":
+        // `pulumi cancel`: removes the lock a killed run left (see README, "Interrupted up").
+        await stack.cancel();
+        return { cancelled: true };
       case "export":
         // Not stack.exportStack(): the Automation API adds --show-secrets to it.
         return JSON.parse(
@@ -228,6 +232,13 @@ main().catch((e: Error) => {
  * only that the command failed, or the message of an error of our own.
  */
 function summary(e: Error): string {
+  // The CLI says this on stderr, which the Automation API does not stream.
+  if (/the stack is currently locked/.test(e.message))
+    return (
+      "the stack is locked by a run that did not finish (a killed `up`?). Once no other run is going, " +
+      "remove the lock with `l2stretch-stack <dir> cancel` (`pulumi cancel`) and run `up` again: it takes over " +
+      "what the killed run created"
+    );
   if ("commandResult" in e || /^code: -?\d+\n/.test(e.message))
     return "the Pulumi operation failed (see the diagnostics above)";
   return e.message;

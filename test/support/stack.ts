@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -46,6 +47,31 @@ export class ExampleStack {
   readonly backendDir: string;
   /** Everything Pulumi printed over all runs, to check that no secret ever reached a log. */
   transcript = "";
+
+  /**
+   * Starts a command in a process group of its own and returns it without waiting, so a test
+   * can kill the whole group (`process.kill(-child.pid, "SIGKILL")`) as `kill -9` or a CI job's
+   * timeout would. Its output goes to the transcript.
+   */
+  start(command: string, ...args: string[]): ChildProcess {
+    const argv = [
+      path.join(ROOT, "dist", "scripts", "stack.js"),
+      this.example,
+      command,
+      "--stack",
+      this.stack,
+      ...args,
+    ];
+    const child = spawn(process.execPath, argv, {
+      cwd: ROOT,
+      env: this.env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout!.on("data", (d: Buffer) => (this.transcript += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (this.transcript += d.toString()));
+    return child;
+  }
 
   run(command: string, ...args: string[]): Promise<StackRun> {
     const argv = [
