@@ -156,6 +156,29 @@ describe("SubinterfaceOrgNetwork handler", () => {
     expect(await findNetworkByName(exec, vdc, "made-in-ui")).toBeUndefined();
   });
 
+  it("takes over the network an interrupted create of the same resource made, and only that one", async () => {
+    const exec = new VcdExecutor({ url: sim.url, org: "acme", user: "alice", password: "Alice-Secret-1" });
+    const vdc = await findVdc(exec, "acme-vdc");
+    const owner = "proj/dev/resumed";
+    // The first create reached vCD, but Pulumi never recorded it (the `up` was killed).
+    const first = await h.create(await checked(inputs("resumed", 15, { owner, description: "app tier" })));
+    const live = (await getNetwork(exec, String(first.outs["href"])))!;
+    expect(live.description).toBe("app tier [l2stretch:proj/dev/resumed]");
+    // Another stack's resource with the same network name is still refused.
+    await expect(
+      h.create(await checked(inputs("resumed", 15, { owner: "proj/prod/resumed" }))),
+    ).rejects.toThrow(/already exists in VDC "acme-vdc".*set adopt: true/);
+    // The next `up` runs the same create: it finds its own mark and converges, no adopt.
+    const again = await h.create(await checked(inputs("resumed", 15, { owner, description: "app tier" })));
+    expect(again.id).toBe(first.id);
+    expect(again.outs["description"]).toBe("app tier");
+    // Refresh shows the user's description, not the mark.
+    const read = await h.read(again.id, again.outs);
+    expect(read.inputs?.["description"]).toBe("app tier");
+    await h.delete(again.id, again.outs);
+    expect(await findNetworkByName(exec, vdc, "resumed")).toBeUndefined();
+  });
+
   it("creates ten networks on one edge in parallel: all converge, tunnel IDs unique, no lost updates", async () => {
     const before = sim.stats().lostUpdates;
     const results = await Promise.all(
