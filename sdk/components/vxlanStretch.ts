@@ -178,6 +178,11 @@ interface Built {
   status: pulumi.Output<string>;
 }
 
+/** The router address with the subnet's prefix, as vCD takes a network's gateway. */
+function gatewayCidrOf(n: StretchNetworkArgs): string {
+  return `${n.gatewayIp}/${parseCidr(n.cidr)!.prefixLength}`;
+}
+
 function edgeArgs(site: VcdSiteArgs | NsxSiteArgs): EdgeArgs {
   return "vdc" in site ? { vdc: site.vdc, edgeGateway: site.edgeGateway } : { nsxEdge: site.nsxEdge };
 }
@@ -242,7 +247,6 @@ function buildL2Vpn(
   if (vcdKey) {
     const site = sites[vcdKey] as VcdSiteArgs;
     for (const n of args.networks) {
-      const prefix = parseCidr(n.cidr)!.prefixLength;
       vcdNetworks.set(
         n.name,
         new SubinterfaceOrgNetwork(
@@ -251,7 +255,7 @@ function buildL2Vpn(
             vdc: site.vdc,
             edgeGateway: site.edgeGateway,
             name: n.name,
-            gatewayCidr: `${n.gatewayIp}/${prefix}`,
+            gatewayCidr: gatewayCidrOf(n),
             dnsServers: n.dnsServers,
             dnsSuffix: n.dnsSuffix,
             staticIpPools: n.staticIpPools,
@@ -265,15 +269,17 @@ function buildL2Vpn(
   const tunnelIdOf = (n: StretchNetworkArgs): pulumi.Input<number> => {
     const network = vcdNetworks.get(n.name);
     if (!network) return allocation.tunnelIds[n.name] ?? n.tunnelId!;
-    const prefix = parseCidr(n.cidr)!.prefixLength;
-    return previewTunnelId(live, { name: n.name, gatewayCidr: `${n.gatewayIp}/${prefix}` }, network.tunnelId);
+    return previewTunnelId(live, { name: n.name, gatewayCidr: gatewayCidrOf(n) }, network.tunnelId);
   };
-  const tunnelIds: pulumi.Output<Record<string, number>> = vcdKey
-    ? pulumi.all(Object.fromEntries(args.networks.map((n) => [n.name, tunnelIdOf(n)])))
-    : checkedTunnelIds(name, args, allocation.tunnelIds);
-  const tunnelIdList = args.networks.map((n) =>
-    vcdKey ? tunnelIdOf(n) : tunnelIds.apply((t) => t[n.name]!),
-  );
+  let tunnelIds: pulumi.Output<Record<string, number>>;
+  let tunnelIdList: pulumi.Input<number>[];
+  if (vcdKey) {
+    tunnelIdList = args.networks.map(tunnelIdOf);
+    tunnelIds = pulumi.all(Object.fromEntries(args.networks.map((n, i) => [n.name, tunnelIdList[i]!])));
+  } else {
+    tunnelIds = checkedTunnelIds(name, args, allocation.tunnelIds);
+    tunnelIdList = args.networks.map((n) => tunnelIds.apply((t) => t[n.name]!));
+  }
   const egressIps = args.networks.filter((n) => n.egressOptimization).map((n) => n.gatewayIp);
 
   const trunks: Partial<Record<SiteKey, EdgeTrunkInterface>> = {};
@@ -307,11 +313,6 @@ function buildL2Vpn(
 
   const serverSite = sites[serverKey];
   const clientSite = sites[clientKey];
-  const common = {
-    encryptionAlgorithm: l2vpn.encryptionAlgorithm,
-    stretchedTunnelIds: tunnelIdList,
-    egressOptimizationGatewayIps: egressIps,
-  };
   const server =
     serverSite.managed === false
       ? undefined
@@ -341,8 +342,10 @@ function buildL2Vpn(
       : new L2VpnClient(
           `${name}-l2vpn-client`,
           {
-            ...common,
             edge: edgeArgs(clientSite),
+            encryptionAlgorithm: l2vpn.encryptionAlgorithm,
+            stretchedTunnelIds: tunnelIdList,
+            egressOptimizationGatewayIps: egressIps,
             serverAddress: l2vpn.serverAddress ?? l2vpn.listenerIp,
             serverPort: l2vpn.listenerPort,
             user: l2vpn.user ?? name,
