@@ -196,10 +196,11 @@ describeIf("encrypted L2 stretch between two namespaced sites", () => {
     test("the bridges learn the remote MACs on the tunnel port", async () => {
       const macB = lab.mac(lab.ns.vmB, "eth0");
       const macA = lab.mac(lab.ns.vmA, "eth0");
-      const sa = await status("A");
-      const sb = await status("B");
-      expect(sa.networks.find((n) => n.name === "blue")?.remoteMacs).toContain(macB);
-      expect(sb.networks.find((n) => n.name === "blue")?.remoteMacs).toContain(macA);
+      // A status reading may be up to the agent's status cache (1 s) old: wait for one after the pings.
+      const learned = async (s: "A" | "B", mac: string) =>
+        (await status(s)).networks.find((n) => n.name === "blue")?.remoteMacs.includes(mac) === true;
+      await waitFor("gateway A's status to list B's MAC", () => learned("A", macB), 15_000, 300);
+      await waitFor("gateway B's status to list A's MAC", () => learned("B", macA), 15_000, 300);
       const fdb = lab.nmust(lab.ns.gwA, ["bridge", "fdb", "show", "br", "l2br100"]);
       expect(fdb).toContain(`${macB} dev l2vx100`);
       // Two HTTPS status calls: on a loaded host they can take more than jest's default 5 s.
