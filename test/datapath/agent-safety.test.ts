@@ -23,6 +23,7 @@ import {
   startAgent,
   stopAgent,
   waitFor,
+  labGatewayConfig,
 } from "./lab";
 
 const reason = skipReason();
@@ -46,27 +47,7 @@ const green = (vni = 200): Net => ({
 });
 
 function gatewayConfig(side: Side, networks: Net[]): GatewayConfigInput {
-  const me = side === "A";
-  return {
-    apiVersion: "l2stretch.gateway/v1",
-    identity: { name: `gw${side}`, site: `site-${side.toLowerCase()}` },
-    underlay: {
-      localAddress: me ? ADDR.gwA : ADDR.gwB,
-      peerAddress: me ? ADDR.gwB : ADDR.gwA,
-      mtu: 1500,
-      vtepLocal: me ? ADDR.vtepA : ADDR.vtepB,
-      vtepPeer: me ? ADDR.vtepB : ADDR.vtepA,
-    },
-    transport: {
-      type: "ipsec",
-      backend: "kernel-libipsec",
-      localId: `gw${side}.example.net`,
-      peerId: `gw${me ? "B" : "A"}.example.net`,
-      auth: { method: "psk", psk: PSK },
-      dpdDelaySeconds: 2,
-    },
-    networks,
-  };
+  return labGatewayConfig(side, PSK, networks);
 }
 
 const MGMT = { gw: "10.255.0.2", peer: "10.255.0.1" };

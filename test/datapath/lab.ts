@@ -14,6 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as https from "node:https";
 import { randomBytes } from "node:crypto";
+import type { GatewayConfigInput } from "../../contract/gatewayDocument";
 
 /** The repository root: the nearest package.json upwards (works from test/ and from dist/). */
 export const REPO = ((): string => {
@@ -411,4 +412,36 @@ export class PingMonitor {
     for (let i = 1; i < t.length; i++) g = Math.max(g, (t[i] as number) - (t[i - 1] as number));
     return g;
   }
+}
+
+/**
+ * The gateway document of one lab site (A or B) facing the other: underlay, VTEPs and IKEv2
+ * with the given PSK over the lab's WAN, carrying `networks`.
+ */
+export function labGatewayConfig(
+  side: "A" | "B",
+  psk: string,
+  networks: GatewayConfigInput["networks"],
+): GatewayConfigInput {
+  const me = side === "A";
+  return {
+    apiVersion: "l2stretch.gateway/v1",
+    identity: { name: `gw${side}`, site: `site-${side.toLowerCase()}` },
+    underlay: {
+      localAddress: me ? ADDR.gwA : ADDR.gwB,
+      peerAddress: me ? ADDR.gwB : ADDR.gwA,
+      mtu: 1500,
+      vtepLocal: me ? ADDR.vtepA : ADDR.vtepB,
+      vtepPeer: me ? ADDR.vtepB : ADDR.vtepA,
+    },
+    transport: {
+      type: "ipsec",
+      backend: "kernel-libipsec",
+      localId: `gw${side}.example.net`,
+      peerId: `gw${me ? "B" : "A"}.example.net`,
+      auth: { method: "psk", psk },
+      dpdDelaySeconds: 2,
+    },
+    networks,
+  };
 }

@@ -18,6 +18,7 @@ import {
   startAgent,
   stopAgent,
   waitFor,
+  labGatewayConfig,
 } from "./lab";
 import { computeBudget } from "../../contract/mtu";
 import { DEFAULT_DATAPATH_SCHEDULING, ThreadScheduling, threadScheduling } from "../../gateway/agent/tuning";
@@ -31,30 +32,10 @@ const describeIf = reason ? describe.skip : describe;
 const PSK = randomBytes(33).toString("base64");
 
 function gatewayConfig(side: "A" | "B"): GatewayConfigInput {
-  const me = side === "A";
-  return {
-    apiVersion: "l2stretch.gateway/v1",
-    identity: { name: `gw${side}`, site: `site-${side.toLowerCase()}` },
-    underlay: {
-      localAddress: me ? ADDR.gwA : ADDR.gwB,
-      peerAddress: me ? ADDR.gwB : ADDR.gwA,
-      mtu: 1500,
-      vtepLocal: me ? ADDR.vtepA : ADDR.vtepB,
-      vtepPeer: me ? ADDR.vtepB : ADDR.vtepA,
-    },
-    transport: {
-      type: "ipsec",
-      backend: "kernel-libipsec",
-      localId: `gw${side}.example.net`,
-      peerId: `gw${me ? "B" : "A"}.example.net`,
-      auth: { method: "psk", psk: PSK },
-      dpdDelaySeconds: 2,
-    },
-    networks: [
-      { name: "blue", vni: 100, attachment: { type: "interface", interface: "eth1" }, gatewayIp: ADDR.gw },
-      { name: "green", vni: 200, attachment: { type: "interface", interface: "eth2" } },
-    ],
-  };
+  return labGatewayConfig(side, PSK, [
+    { name: "blue", vni: 100, attachment: { type: "interface", interface: "eth1" }, gatewayIp: ADDR.gw },
+    { name: "green", vni: 200, attachment: { type: "interface", interface: "eth2" } },
+  ]);
 }
 
 const budget = computeBudget({ underlayMtu: 1500, transport: { type: "ipsec", backend: "kernel-libipsec" } });
