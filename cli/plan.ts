@@ -33,8 +33,15 @@ export interface Diagnostic {
 export class PlanRecorder {
   readonly steps: PlannedStep[] = [];
   readonly diagnostics: Diagnostic[] = [];
+  /** Operations by kind (create, update, same, …), from the engine's closing summary. */
+  changeSummary: Record<string, number> | undefined;
+  /** The stack's outputs as the engine reported them: secrets arrive masked ("[secret]"). */
+  stackOutputs: Record<string, unknown> | undefined;
 
   readonly onEvent = (e: EngineEvent): void => {
+    if (e.summaryEvent) this.changeSummary = { ...e.summaryEvent.resourceChanges };
+    const outputs = e.resOutputsEvent?.metadata;
+    if (outputs?.type === "pulumi:pulumi:Stack") this.stackOutputs = { ...(outputs.new?.outputs ?? {}) };
     const pre = e.resourcePreEvent?.metadata;
     // The default provider "updates" whenever stack config changes; it is not a change to review.
     const defaultProvider = pre?.type.startsWith("pulumi:providers:") && pre.urn.endsWith("::default");

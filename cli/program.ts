@@ -25,6 +25,12 @@ export function loadAutomation(programDir: string): AutomationModule {
   return require(resolved) as AutomationModule;
 }
 
+/** The directory of the program's own `@pulumi/pulumi` package (its dependencies resolve from there). */
+export function pulumiSdkDir(programDir: string): string {
+  const automation = require.resolve("@pulumi/pulumi/automation", { paths: [programDir] });
+  return path.dirname(path.dirname(automation));
+}
+
 /** The program's entry file: Pulumi.yaml `main`, else package.json `main`, else index.js/ts. */
 export function entryFile(programDir: string, main: string | undefined): string {
   const candidates = main

@@ -19,13 +19,13 @@
  *   --json                print a JSON summary on stdout: change summary, planned steps with
  *                         the names of changed properties, error diagnostics, outputs
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, realpathSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { ConfigMap, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { PlanRecorder } from "./plan";
-import { entryFile, loadAutomation, programFrom, type AutomationModule } from "./program";
+import { entryFile, loadAutomation, programFrom, pulumiSdkDir, type AutomationModule } from "./program";
 
 const COMMANDS = ["preview", "up", "refresh", "destroy", "outputs", "export", "cancel"] as const;
 type Command = (typeof COMMANDS)[number];
@@ -107,12 +107,52 @@ function withLauncherOnPath(): void {
   process.env["PATH"] = `${launcherDir}${path.delimiter}${process.env["PATH"] ?? ""}`;
 }
 
-async function openStack(auto: AutomationModule, o: Options): Promise<Stack> {
-  // The CLI expects <root>/bin/pulumi; pulumi lives in some bin/ directory.
-  const pulumiCommand = await auto.PulumiCommand.get({
-    root: path.dirname(path.dirname(o.pulumi)),
-    skipVersionCheck: true,
-  });
+/**
+ * `pulumi version`, started before the Automation API is loaded: the CLI answers in ~0.3 s,
+ * while loading `@pulumi/pulumi` takes ~1 s, so the two overlap instead of adding up.
+ */
+function queryPulumiVersion(pulumi: string): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(
+      pulumi,
+      ["version"],
+      { env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } },
+      (err, stdout) =>
+        err ? reject(new Error(`${pulumi} version failed: ${err.message}`)) : resolve(stdout.trim()),
+    ),
+  );
+}
+
+type PulumiCommand = Awaited<ReturnType<AutomationModule["PulumiCommand"]["get"]>>;
+
+/**
+ * The CLI as the Automation API drives it, built from the version asked for at start-up.
+ * `PulumiCommand.get` would ask again; its constructor takes (command, version) and is
+ * private only in the typings, so one whose shape differs in another SDK release falls back
+ * to `get`.
+ */
+async function pulumiCommandFor(
+  auto: AutomationModule,
+  o: Options,
+  version: Promise<string>,
+): Promise<PulumiCommand> {
+  const viaGet = () =>
+    // The CLI expects <root>/bin/pulumi; pulumi lives in some bin/ directory.
+    auto.PulumiCommand.get({ root: path.dirname(path.dirname(o.pulumi)), skipVersionCheck: true });
+  // The program's own @pulumi/pulumi compares versions with its own SemVer class.
+  const { SemVer } = require(require.resolve("semver", { paths: [pulumiSdkDir(o.programDir)] })) as {
+    SemVer: new (v: string) => PulumiCommand["version"];
+  };
+  const Construct = auto.PulumiCommand as unknown as new (
+    command: string,
+    v: PulumiCommand["version"],
+  ) => PulumiCommand;
+  const built = new Construct(o.pulumi, new SemVer(await version));
+  return built.command === o.pulumi && built.version !== undefined ? built : viaGet();
+}
+
+async function openStack(auto: AutomationModule, o: Options, version: Promise<string>): Promise<Stack> {
+  const pulumiCommand = await pulumiCommandFor(auto, o, version);
   const env = { PATH: process.env["PATH"] ?? "" };
   const project = await auto.LocalWorkspace.create({ workDir: o.programDir, pulumiCommand, envVars: env });
   const settings = await project.projectSettings();
@@ -137,10 +177,23 @@ async function openStack(auto: AutomationModule, o: Options): Promise<Stack> {
   return stack;
 }
 
+/**
+ * After up, refresh and destroy the Automation API runs `pulumi stack output` twice and
+ * `pulumi stack history` (~1.4 s in all) for outputs and a change summary the engine's event
+ * stream already carried; this runner takes them from the events (PlanRecorder) instead.
+ */
+function withoutFollowUpReads(stack: Stack): Stack {
+  return Object.assign(stack, { outputs: async () => ({}), info: async () => undefined });
+}
+
 async function run(o: Options): Promise<unknown> {
   withLauncherOnPath();
+  const version = queryPulumiVersion(o.pulumi);
+  // Settled here as well, so a failure before openStack awaits it is not an unhandled rejection.
+  version.catch(() => undefined);
   const auto = loadAutomation(o.programDir);
-  const stack = await openStack(auto, o);
+  const opened = await openStack(auto, o, version);
+  const stack = ["up", "refresh", "destroy"].includes(o.command) ? withoutFollowUpReads(opened) : opened;
   const recorder = new PlanRecorder();
   const common = {
     onOutput: (out: string) => process.stderr.write(out),
@@ -160,21 +213,25 @@ async function run(o: Options): Promise<unknown> {
         return { changeSummary: r.changeSummary, ...plan() };
       }
       case "up": {
-        const r = await stack.up({
+        await stack.up({
           ...common,
           diff: o.diff,
           refresh: o.refresh,
           expectNoChanges: o.expectNoChanges,
         });
-        return { changeSummary: r.summary.resourceChanges, ...plan(), outputs: maskSecrets(r.outputs) };
+        return {
+          changeSummary: recorder.changeSummary ?? {},
+          ...plan(),
+          outputs: recorder.stackOutputs ?? {},
+        };
       }
       case "refresh": {
-        const r = await stack.refresh({ ...common, expectNoChanges: o.expectNoChanges });
-        return { changeSummary: r.summary.resourceChanges, ...plan() };
+        await stack.refresh({ ...common, expectNoChanges: o.expectNoChanges });
+        return { changeSummary: recorder.changeSummary ?? {}, ...plan() };
       }
       case "destroy": {
-        const r = await stack.destroy(common);
-        return { changeSummary: r.summary.resourceChanges, ...plan() };
+        await stack.destroy(common);
+        return { changeSummary: recorder.changeSummary ?? {}, ...plan() };
       }
       case "outputs":
         return { outputs: maskSecrets(await stack.outputs()) };

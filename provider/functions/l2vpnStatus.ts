@@ -4,7 +4,7 @@ import type { ConfigSource } from "../config";
 import { ConfigError } from "../common/errors";
 import { openEdge } from "../handlers/edgeAccess";
 import { tunnelStatus } from "../handlers/l2vpnCommon";
-import { setConfig } from "../runtime";
+import { useProgramConfig } from "./programSession";
 
 /**
  * A live reading of an edge's L2VPN tunnels, for programs and scripts: status changes on
@@ -14,11 +14,7 @@ export async function readL2VpnStatus(
   config: ConfigSource | undefined,
   edge: unknown,
 ): Promise<L2VpnStatusReading> {
-  const parsed = edgeRefSchema.safeParse(edge);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => i.message).join("; "));
-  // The program process runs no handlers; the function's own configuration is the runtime's.
-  setConfig(config ?? { get: () => undefined });
-  const handle = await openEdge(parsed.data as EdgeRef);
+  const handle = await openEdge(programEdgeRef(config, edge));
   const [cfg, stats] = await Promise.all([
     handle.client.getL2Vpn({ showSensitiveData: false }),
     handle.client.getL2VpnStatistics(),
@@ -37,4 +33,20 @@ export async function readL2VpnStatus(
         ? { server: { ...tunnelStatus(stats.sites[0]), observedAt } }
         : {};
   return { role, tunnels, observedAt };
+}
+
+/**
+ * Logs in and looks the edge up now, so a status reading asked for later (after this run's
+ * writes) costs only its two reads. Failures are left to the reading to report.
+ */
+export async function prepareL2VpnStatus(config: ConfigSource | undefined, edge: unknown): Promise<void> {
+  await openEdge(programEdgeRef(config, edge)).catch(() => undefined);
+}
+
+function programEdgeRef(config: ConfigSource | undefined, edge: unknown): EdgeRef {
+  const parsed = edgeRefSchema.safeParse(edge);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => i.message).join("; "));
+  // The program process runs no handlers; the function's own configuration is the runtime's.
+  useProgramConfig(config);
+  return parsed.data as EdgeRef;
 }

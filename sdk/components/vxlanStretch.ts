@@ -14,9 +14,10 @@ import { SubinterfaceOrgNetwork } from "../resources/subinterfaceOrgNetwork";
 import { EdgeTrunkInterface, type SubInterfaceArgs } from "../resources/edgeTrunkInterface";
 import { L2VpnClient, L2VpnServer } from "../resources/l2vpn";
 import { GatewayConfig } from "../resources/gatewayConfig";
-import { getL2VpnStatus } from "../functions/getL2VpnStatus";
+import { getL2VpnStatus, prepareL2VpnStatus } from "../functions/getL2VpnStatus";
 import type { EdgeArgs } from "../resources/edgeRef";
 import { edgeUseByOthers, recordEdgeUse } from "./edgeTally";
+import { edgeLaneDependencies, joinEdgeLane } from "./edgeLanes";
 import { previewTunnelId, readAtPreview } from "./previewTunnelIds";
 import {
   DEFAULT_TRUNK_MTU,
@@ -246,23 +247,23 @@ function buildL2Vpn(
   const vcdNetworks = new Map<string, SubinterfaceOrgNetwork>();
   if (vcdKey) {
     const site = sites[vcdKey] as VcdSiteArgs;
+    const edge = programEdge(edgeLabel(site));
     for (const n of args.networks) {
-      vcdNetworks.set(
-        n.name,
-        new SubinterfaceOrgNetwork(
-          `${name}-${n.name}`,
-          {
-            vdc: site.vdc,
-            edgeGateway: site.edgeGateway,
-            name: n.name,
-            gatewayCidr: gatewayCidrOf(n),
-            dnsServers: n.dnsServers,
-            dnsSuffix: n.dnsSuffix,
-            staticIpPools: n.staticIpPools,
-          },
-          opts,
-        ),
+      const network = new SubinterfaceOrgNetwork(
+        `${name}-${n.name}`,
+        {
+          vdc: site.vdc,
+          edgeGateway: site.edgeGateway,
+          name: n.name,
+          gatewayCidr: gatewayCidrOf(n),
+          dnsServers: n.dnsServers,
+          dnsSuffix: n.dnsSuffix,
+          staticIpPools: n.staticIpPools,
+        },
+        { ...opts, dependsOn: edgeLaneDependencies(edge) },
       );
+      joinEdgeLane(edge, network);
+      vcdNetworks.set(n.name, network);
     }
   }
   const live = vcdKey ? readAtPreview(sites[vcdKey] as VcdSiteArgs) : undefined;
@@ -373,6 +374,8 @@ function buildL2Vpn(
   const readAt = server ? serverSite : client ? clientSite : undefined;
   const readAtId = server?.id ?? client?.id;
   const siteName = l2vpn.siteName ?? name;
+  // The session and edge lookup happen while the children are written, not after.
+  if (readAt && readAtId) prepareL2VpnStatus({ edge: edgeArgs(readAt) });
   const status =
     readAt && readAtId
       ? pulumi

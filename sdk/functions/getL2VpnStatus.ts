@@ -19,18 +19,34 @@ export interface GetL2VpnStatusArgs {
 const SECRET_KEYS = ["password", "nsxPassword"] as const;
 
 export function getL2VpnStatus(args: GetL2VpnStatusArgs): pulumi.Output<L2VpnStatusReading> {
-  const config = new pulumi.Config("l2stretch");
-  // Passwords are read as secrets so they are never printed; the reading itself is not secret.
-  const secrets = pulumi.all(SECRET_KEYS.map((k) => config.getSecret(k) ?? pulumi.output(undefined)));
-  const reading = pulumi.all([args.edge, secrets]).apply(async ([edge, values]) => {
+  const reading = pulumi.all([args.edge, configSource()]).apply(async ([edge, source]) => {
     const { readL2VpnStatus } = await import("../../provider/functions/l2vpnStatus");
-    const secret = new Map<string, string | undefined>(
-      SECRET_KEYS.map((k, i) => [`l2stretch:${k}`, values[i]]),
-    );
-    const source = {
-      get: (key: string) => (secret.has(key) ? secret.get(key) : config.get(key.replace(/^l2stretch:/, ""))),
-    };
     return readL2VpnStatus(source, edge);
   });
   return pulumi.unsecret(reading);
+}
+
+/**
+ * Starts the session and the edge lookup a later getL2VpnStatus of `edge` needs, so a reading
+ * taken after the run's writes is only its own reads. Nothing is reported: the reading does.
+ */
+export function prepareL2VpnStatus(args: GetL2VpnStatusArgs): void {
+  pulumi.all([args.edge, configSource()]).apply(async ([edge, source]) => {
+    const { prepareL2VpnStatus: prepare } = await import("../../provider/functions/l2vpnStatus");
+    await prepare(source, edge);
+  });
+}
+
+/** The function's configuration: passwords are read as secrets, so they are never printed. */
+function configSource(): pulumi.Output<{ get(key: string): string | undefined }> {
+  const config = new pulumi.Config("l2stretch");
+  const secrets = pulumi.all(SECRET_KEYS.map((k) => config.getSecret(k) ?? pulumi.output(undefined)));
+  return secrets.apply((values) => {
+    const secret = new Map<string, string | undefined>(
+      SECRET_KEYS.map((k, i) => [`l2stretch:${k}`, values[i]]),
+    );
+    return {
+      get: (key: string) => (secret.has(key) ? secret.get(key) : config.get(key.replace(/^l2stretch:/, ""))),
+    };
+  });
 }
