@@ -1,8 +1,8 @@
 /**
  * Control-plane benchmark (not a test): a landing zone of N stretched networks on two NSX-v
  * edge pairs, driven through the real Pulumi CLI against the simulator with vendor latency.
- * For each N it times preview, up, a no-change preview, a one-network update, adding one
- * network, refresh and destroy, and from the simulator's request log prints the requests and
+ * For each N it times preview, up, a no-change preview, a no-change up, a one-network update,
+ * adding one network, refresh and destroy, and from the simulator's request log prints the requests and
  * edge writes per changed resource and `up` against its lower bound (writes on the busiest
  * edge × their cost).
  *
@@ -79,6 +79,8 @@ async function landingZone(n: number): Promise<Phase[]> {
       await phase(sim, "preview", () => stack.run("preview", ...cfg(), ...secrets)),
       await phase(sim, "up", () => stack.run("up")),
       await phase(sim, "no-change preview", () => stack.run("preview", "--expect-no-changes")),
+      // What every `up` pays with nothing to do: the baseline of the one-network update below.
+      await phase(sim, "no-change up", () => stack.run("up", "--expect-no-changes")),
       await phase(sim, "one-network update", () => stack.run("up", ...cfg({ changedNetwork: 0 }))),
       await phase(sim, "add-one", () => stack.run("up", ...cfg({ changedNetwork: 0, extraNetworks: 1 }))),
       await phase(sim, "refresh", () => stack.run("refresh")),
@@ -145,6 +147,17 @@ function report(n: number, runs: Phase[][]): void {
   const span = median(up.map((p) => p.load.vendorSpanMs));
   console.log(
     `up: lower bound ${sec(lb)} s (busiest edge's writes × cost); wall/bound ${(wall / lb).toFixed(2)}×, vendor span/bound ${(span / lb).toFixed(2)}×`,
+  );
+  const byName = (name: string) => runs.map((r) => r.find((p) => p.name === name)!);
+  const change = byName("one-network update");
+  const idle = byName("no-change up");
+  const cost = change[0]!.load.lowerBoundMs;
+  const changeWall = median(change.map((p) => p.ms));
+  // Run by run: the same run's no-change up is the command's own cost around the change.
+  const added = median(change.map((p, i) => p.ms - idle[i]!.ms));
+  console.log(
+    `one-network update: its write costs ${sec(cost)} s; wall ${sec(changeWall)} s = ${(changeWall / cost).toFixed(2)}× the write; ` +
+      `over a no-change up ${sec(added)} s = ${(added / cost).toFixed(2)}× the write`,
   );
 }
 

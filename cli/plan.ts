@@ -35,13 +35,14 @@ export class PlanRecorder {
   readonly diagnostics: Diagnostic[] = [];
   /** Operations by kind (create, update, same, …), from the engine's closing summary. */
   changeSummary: Record<string, number> | undefined;
-  /** The stack's outputs as the engine reported them: secrets arrive masked ("[secret]"). */
+  /** The stack's outputs as the engine reported them, every secret (at any depth) as "[secret]". */
   stackOutputs: Record<string, unknown> | undefined;
 
   readonly onEvent = (e: EngineEvent): void => {
     if (e.summaryEvent) this.changeSummary = { ...e.summaryEvent.resourceChanges };
     const outputs = e.resOutputsEvent?.metadata;
-    if (outputs?.type === "pulumi:pulumi:Stack") this.stackOutputs = { ...(outputs.new?.outputs ?? {}) };
+    if (outputs?.type === "pulumi:pulumi:Stack")
+      this.stackOutputs = maskSecrets(outputs.new?.outputs ?? {}) as Record<string, unknown>;
     const pre = e.resourcePreEvent?.metadata;
     // The default provider "updates" whenever stack config changes; it is not a change to review.
     const defaultProvider = pre?.type.startsWith("pulumi:providers:") && pre.urn.endsWith("::default");
@@ -101,4 +102,15 @@ function changedPaths(path: string, o: unknown, n: unknown): string[] {
 
 function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Pulumi's marker of a secret value in engine events: the value itself is never in them. */
+const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
+
+/** The value with every secret (the engine sends `{ <signature>, ciphertext }`) as "[secret]". */
+function maskSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskSecrets);
+  if (!isMap(value)) return value;
+  if (SECRET_SIGNATURE in value) return "[secret]";
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v)]));
 }

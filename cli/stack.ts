@@ -139,16 +139,21 @@ async function pulumiCommandFor(
   const viaGet = () =>
     // The CLI expects <root>/bin/pulumi; pulumi lives in some bin/ directory.
     auto.PulumiCommand.get({ root: path.dirname(path.dirname(o.pulumi)), skipVersionCheck: true });
-  // The program's own @pulumi/pulumi compares versions with its own SemVer class.
-  const { SemVer } = require(require.resolve("semver", { paths: [pulumiSdkDir(o.programDir)] })) as {
-    SemVer: new (v: string) => PulumiCommand["version"];
-  };
-  const Construct = auto.PulumiCommand as unknown as new (
-    command: string,
-    v: PulumiCommand["version"],
-  ) => PulumiCommand;
-  const built = new Construct(o.pulumi, new SemVer(await version));
-  return built.command === o.pulumi && built.version !== undefined ? built : viaGet();
+  try {
+    // The program's own @pulumi/pulumi compares versions with its own semver.
+    const semver = require(require.resolve("semver", { paths: [pulumiSdkDir(o.programDir)] })) as {
+      parse(v: string): PulumiCommand["version"];
+    };
+    const parsed = semver.parse((await version).replace(/^v/, ""));
+    const Construct = auto.PulumiCommand as unknown as new (
+      command: string,
+      v: PulumiCommand["version"],
+    ) => PulumiCommand;
+    const built = parsed ? new Construct(o.pulumi, parsed) : undefined;
+    return built?.command === o.pulumi && built.version === parsed ? built : await viaGet();
+  } catch {
+    return viaGet();
+  }
 }
 
 async function openStack(auto: AutomationModule, o: Options, version: Promise<string>): Promise<Stack> {

@@ -49,13 +49,6 @@ export function vcdExecutor(): VcdExecutor {
   return vcd.exec;
 }
 
-/** Logs out of the vCD session, if one was opened (NSX Manager uses basic auth: no session). */
-export async function closeSessions(): Promise<void> {
-  const open = vcd;
-  vcd = undefined;
-  await open?.exec.logout();
-}
-
 /**
  * Thrown when the object exists but a later step failed: Pulumi records `id` and
  * `properties` in state (a partial failure), so the next `pulumi up` converges instead

@@ -40,7 +40,11 @@ export async function readL2VpnStatus(
  * writes) costs only its two reads. Failures are left to the reading to report.
  */
 export async function prepareL2VpnStatus(config: ConfigSource | undefined, edge: unknown): Promise<void> {
-  await openEdge(programEdgeRef(config, edge)).catch(() => undefined);
+  try {
+    await openEdge(programEdgeRef(config, edge));
+  } catch {
+    // A bad edge or setting, or an unreachable vendor: the reading says so when asked.
+  }
 }
 
 function programEdgeRef(config: ConfigSource | undefined, edge: unknown): EdgeRef {

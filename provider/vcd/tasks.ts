@@ -9,8 +9,12 @@ import { text, type XmlNode } from "./xml";
  * The edge's lock is held while its task runs, so the time from the task's end to our
  * noticing it is time every other write to the edge waits. Polls are therefore paced by
  * what this client has seen: the first poll comes shortly before a task of the same
- * operation typically ends, then polls follow every 100 ms, and only a task that runs far
- * beyond the typical time backs off (up to 3 s), because some edge reconfigurations take minutes.
+ * operation typically ends, then a poll starts every 100 ms (at once when the last one took
+ * that long: never two at a time), and only a task that runs far beyond the typical time backs
+ * off (up to 3 s), because some edge reconfigurations take minutes. Pacing by start rather
+ * than by the gap after each answer matters where requests are slow: with 100 ms per request a
+ * 100 ms gap looked only every 200 ms, and each task on a busy edge ended ~100 ms before it
+ * was noticed.
  */
 export interface TaskInfo {
   href: string;
@@ -88,6 +92,7 @@ export async function waitForTask(
       }
       await new Promise((r) => setTimeout(r, delay));
     }
+    const sentAt = Date.now();
     const res = await exec.request({ method: "GET", path: href });
     const node = document(res, "Task", taskDoc);
     const current = readTask(node);
@@ -111,6 +116,9 @@ export async function waitForTask(
       );
     }
     const overdue = Date.now() - started - (typicalMs(exec, operation) ?? 0);
-    delay = overdue < TIGHT_WINDOW_MS ? TIGHT_MS : Math.min(Math.max(delay, TIGHT_MS) * 2, MAX_DELAY_MS);
+    delay =
+      overdue < TIGHT_WINDOW_MS
+        ? Math.max(0, TIGHT_MS - (Date.now() - sentAt))
+        : Math.min(Math.max(delay, TIGHT_MS) * 2, MAX_DELAY_MS);
   }
 }

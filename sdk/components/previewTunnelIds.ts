@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EdgeTunnelEntry } from "../../provider/functions/edgeTunnelIds";
+import { functionConfig } from "../functions/functionConfig";
 
 /**
  * At preview, the tunnel IDs a vCD edge gateway already gave the stretch's networks.
@@ -30,15 +31,9 @@ export function readAtPreview(site: {
   edgeGateway: string;
 }): pulumi.Output<Record<string, EdgeTunnelEntry>> | undefined {
   if (!pulumi.runtime.isDryRun()) return undefined;
-  const config = new pulumi.Config("l2stretch");
-  const password = config.getSecret("password") ?? pulumi.output(undefined as string | undefined);
-  const entries = password.apply(async (pw) => {
+  const entries = functionConfig().apply(async (source) => {
     try {
       const { readEdgeTunnelIds } = await import("../../provider/functions/edgeTunnelIds");
-      const source = {
-        get: (key: string) =>
-          key === "l2stretch:password" ? pw : config.get(key.replace(/^l2stretch:/, "")),
-      };
       return await readEdgeTunnelIds(source, site);
     } catch {
       // The resources' own checks report an unreachable or misspelt edge, in the user's words.

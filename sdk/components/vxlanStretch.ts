@@ -17,7 +17,7 @@ import { GatewayConfig } from "../resources/gatewayConfig";
 import { getL2VpnStatus, prepareL2VpnStatus } from "../functions/getL2VpnStatus";
 import type { EdgeArgs } from "../resources/edgeRef";
 import { edgeUseByOthers, recordEdgeUse } from "./edgeTally";
-import { edgeLaneDependencies, joinEdgeLane } from "./edgeLanes";
+import { laneDependencies } from "./edgeLanes";
 import { previewTunnelId, readAtPreview } from "./previewTunnelIds";
 import {
   DEFAULT_TRUNK_MTU,
@@ -247,7 +247,6 @@ function buildL2Vpn(
   const vcdNetworks = new Map<string, SubinterfaceOrgNetwork>();
   if (vcdKey) {
     const site = sites[vcdKey] as VcdSiteArgs;
-    const edge = programEdge(edgeLabel(site));
     for (const n of args.networks) {
       const network = new SubinterfaceOrgNetwork(
         `${name}-${n.name}`,
@@ -260,9 +259,8 @@ function buildL2Vpn(
           dnsSuffix: n.dnsSuffix,
           staticIpPools: n.staticIpPools,
         },
-        { ...opts, dependsOn: edgeLaneDependencies(edge) },
+        { ...opts, dependsOn: laneDependencies([...vcdNetworks.values()]) },
       );
-      joinEdgeLane(edge, network);
       vcdNetworks.set(n.name, network);
     }
   }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { functionConfig } from "./functionConfig";
 import type { TunnelIdAnswer } from "../../provider/functions/subinterfaceTunnelId";
 
 /**
@@ -22,17 +23,10 @@ export type GetSubinterfaceTunnelIdResult = TunnelIdAnswer;
 export function getSubinterfaceTunnelId(
   args: GetSubinterfaceTunnelIdArgs,
 ): pulumi.Output<GetSubinterfaceTunnelIdResult> {
-  const config = new pulumi.Config("l2stretch");
-  // The password is read as a secret so it is never printed; the answer itself is not secret.
-  const password = config.getSecret("password") ?? pulumi.output(undefined as string | undefined);
   const answer = pulumi
-    .all([args.vdc, args.edgeGateway, args.network, password])
-    .apply(async ([vdc, edgeGateway, network, pw]) => {
+    .all([args.vdc, args.edgeGateway, args.network, functionConfig()])
+    .apply(async ([vdc, edgeGateway, network, source]) => {
       const { findSubinterfaceTunnelId } = await import("../../provider/functions/subinterfaceTunnelId");
-      const source = {
-        get: (key: string) =>
-          key === "l2stretch:password" ? pw : config.get(key.replace(/^l2stretch:/, "")),
-      };
       return findSubinterfaceTunnelId(source, { vdc, edgeGateway, network });
     });
   return pulumi.unsecret(answer);

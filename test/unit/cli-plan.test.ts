@@ -41,4 +41,30 @@ describe("plan recorder", () => {
     ).toEqual(["~subInterfaces.web"]);
     expect(detailedDiff({ dnsServers: ["10.0.0.1"] }, { dnsServers: ["10.0.0.2"] })).toEqual(["~dnsServers"]);
   });
+
+  it("reports the stack's outputs from the engine's events with every secret as [secret]", () => {
+    const recorder = new PlanRecorder();
+    const secret = { [SIGNATURE]: "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:abc" };
+    recorder.onEvent({
+      resOutputsEvent: {
+        metadata: {
+          op: "same",
+          urn: "urn:pulumi:dev::p::pulumi:pulumi:Stack::p-dev",
+          type: "pulumi:pulumi:Stack",
+          new: { outputs: { status: "up", password: secret, sites: [{ name: "a", psk: secret }] } },
+        },
+      },
+    } as unknown as EngineEvent);
+    recorder.onEvent({ summaryEvent: { resourceChanges: { same: 3, update: 1 } } } as unknown as EngineEvent);
+    expect(recorder.stackOutputs).toEqual({
+      status: "up",
+      password: "[secret]",
+      sites: [{ name: "a", psk: "[secret]" }],
+    });
+    expect(JSON.stringify(recorder.stackOutputs)).not.toContain("v1:abc");
+    expect(recorder.changeSummary).toEqual({ same: 3, update: 1 });
+  });
 });
+
+/** How the engine marks a secret in its events (Pulumi's resource.SecretSig). */
+const SIGNATURE = "4dabf18193072939515e22adb298388d";
