@@ -45,7 +45,23 @@ export function isIPv6(s: string): boolean {
   return parseIPv6(s) !== undefined;
 }
 
+/**
+ * Parsed CIDRs by their text. A provider checks each network against every other one on its
+ * edge (N² comparisons for N networks), and ip-address parses slowly: at 100 networks the
+ * parses alone took 0.6 s of CPU per preview. Results are frozen, so sharing them is safe.
+ */
+const parsedCidrs = new Map<string, Readonly<Ipv4Cidr> | undefined>();
+const PARSED_CIDRS_KEPT = 4096;
+
 export function parseCidr(value: string): Ipv4Cidr | undefined {
+  if (parsedCidrs.has(value)) return parsedCidrs.get(value);
+  if (parsedCidrs.size >= PARSED_CIDRS_KEPT) parsedCidrs.clear();
+  const parsed = parseCidrText(value);
+  parsedCidrs.set(value, parsed && Object.freeze(parsed));
+  return parsed;
+}
+
+function parseCidrText(value: string): Ipv4Cidr | undefined {
   const m = /^(\d{1,3}(?:\.\d{1,3}){3})\/(\d{1,2})$/.exec(value.trim());
   if (!m || !isIpv4(m[1]!)) return undefined;
   const prefixLength = Number(m[2]);
@@ -76,10 +92,11 @@ export function toInt(ip: string): number {
   return ip.split(".").reduce((acc, octet) => ((acc << 8) | Number(octet)) >>> 0, 0);
 }
 
+/** The address's network part equals the subnet's (32-bit masks: no address objects per call). */
 export function inSubnet(ip: string, cidr: Ipv4Cidr): boolean {
-  return (
-    isIpv4(ip) && new Address4(ip).isInSubnet(new Address4(`${cidr.networkAddress}/${cidr.prefixLength}`))
-  );
+  if (!isIpv4(ip)) return false;
+  const mask = toInt(prefixToNetmask(cidr.prefixLength));
+  return (toInt(ip) & mask) >>> 0 === toInt(cidr.networkAddress);
 }
 
 /** True for an address that hosts may use: not the network or broadcast address (for prefixes < 31). */
