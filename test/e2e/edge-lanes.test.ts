@@ -1,5 +1,6 @@
 import { startSimulator, type RunningSim } from "../../sim";
 import { DEFAULT_TENANTS, type Tenant, type TenantNetwork } from "../../examples/landing-zone/tenants";
+import { landingZoneArgs, simVendorEnv } from "../support/landingZone";
 import { ExampleStack, previewThenDestroy, previewThenUp } from "../support/stack";
 
 /**
@@ -27,18 +28,7 @@ describe("network writes on two edges in one up", () => {
     blue: { ...DEFAULT_TENANTS.blue!, networks: manyNetworks(10) },
     green: { ...DEFAULT_TENANTS.green!, networks: manyNetworks(110) },
   };
-  const args = [
-    "--config",
-    "role=cloud",
-    "--config",
-    `tenants=${JSON.stringify(tenants)}`,
-    "--secret",
-    `sitePassword=${SECRETS.site}`,
-    "--secret",
-    `l2stretch:password=${SECRETS.vcd}`,
-    "--secret",
-    `l2stretch:nsxPassword=${SECRETS.nsx}`,
-  ];
+  const args = landingZoneArgs("cloud", tenants, SECRETS);
   /** The edge (edge-N) of each network create, in the order the simulator received them. */
   const networkCreates = () =>
     sim
@@ -50,13 +40,7 @@ describe("network writes on two edges in one up", () => {
     // Tasks long enough that a create waiting at a busy edge's lock is plainly waiting.
     sim = await startSimulator({ port: 0, taskMs: 400 });
     networksAtStart = sim.world().networks.length;
-    cloud = new ExampleStack("landing-zone", "cloud", {
-      VCD_URL: sim.url,
-      VCD_ORG: "acme",
-      VCD_USER: "alice",
-      NSX_URL: sim.url,
-      NSX_USER: "admin",
-    });
+    cloud = new ExampleStack("landing-zone", "cloud", simVendorEnv(sim));
   });
   afterAll(async () => sim?.close());
 

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { startSimulator, type RunningSim, type World } from "../../sim";
 import { changes, ExampleStack } from "../support/stack";
+import { simVendorEnv } from "../support/landingZone";
 
 /**
  * `kill -9` of the whole `pulumi up` process group, at several points of a ten-network
@@ -61,13 +62,7 @@ describe("an interrupted pulumi up heals on the next up", () => {
       taskMs: 300,
       latencyMs: 40,
     });
-    stack = new ExampleStack("nsx-l2vpn", "kill", {
-      VCD_URL: sim.url,
-      VCD_ORG: "acme",
-      VCD_USER: "alice",
-      NSX_URL: sim.url,
-      NSX_USER: "admin",
-    });
+    stack = new ExampleStack("nsx-l2vpn", "kill", simVendorEnv(sim));
   });
   afterAll(async () => sim?.close());
 

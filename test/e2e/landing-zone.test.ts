@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { startSimulator, type RunningSim } from "../../sim";
 import { DEFAULT_TENANTS, type Tenant } from "../../examples/landing-zone/tenants";
+import { landingZoneArgs, simVendorEnv } from "../support/landingZone";
 import { ExampleStack, planOf, previewThenDestroy, previewThenUp, stepOf } from "../support/stack";
 
 /**
@@ -37,18 +38,7 @@ describe("landing zone: two stacks joined by a stack reference", () => {
     };
     return JSON.stringify(content, (key, value: unknown) => (/Revisions?$/.test(key) ? undefined : value));
   };
-  const args = (role: string, tenants: Tenants) => [
-    "--config",
-    `role=${role}`,
-    "--config",
-    `tenants=${JSON.stringify(tenants)}`,
-    "--secret",
-    `sitePassword=${SECRETS.site}`,
-    "--secret",
-    `l2stretch:password=${SECRETS.vcd}`,
-    "--secret",
-    `l2stretch:nsxPassword=${SECRETS.nsx}`,
-  ];
+  const args = (role: "cloud" | "onprem", tenants: Tenants) => landingZoneArgs(role, tenants, SECRETS);
   const withBlue = (networks: Tenant["networks"]): Tenants => ({
     ...DEFAULT_TENANTS,
     blue: { ...DEFAULT_TENANTS.blue!, networks },
@@ -70,7 +60,7 @@ describe("landing zone: two stacks joined by a stack reference", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "l2s-lz-"));
     sim = await startSimulator({ port: 0, stateFile: path.join(dir, "world.json"), taskMs: 100 });
     startedAs = world();
-    const env = { VCD_URL: sim.url, VCD_ORG: "acme", VCD_USER: "alice", NSX_URL: sim.url, NSX_USER: "admin" };
+    const env = simVendorEnv(sim);
     cloud = new ExampleStack("landing-zone", "cloud", env);
     // One backend and one project folder for both stacks, as a team's repository has.
     const shared = ["PULUMI_HOME", "PULUMI_BACKEND_URL", "L2STRETCH_WORK_DIR"] as const;

@@ -6,6 +6,7 @@ import { NsxEdgeClient } from "../../provider/nsxv/client";
 import { nsxDirectTransport } from "../../provider/nsxv/directTransport";
 import { NsxExecutor } from "../../provider/nsxv/executor";
 import { changes, ExampleStack, planOf, previewThenDestroy, previewThenUp, stepOf } from "../support/stack";
+import { simVendorEnv } from "../support/landingZone";
 
 /**
  * examples/nsx-l2vpn with the real Pulumi CLI: the cloud edge (through vCD) serves L2VPN,
@@ -52,13 +53,7 @@ describe("NSX-v L2VPN stretch through the Pulumi CLI", () => {
       edges[name] = new NsxEdgeClient(await nsxDirectTransport(nsx, name));
       before[name] = await snapshot(name);
     }
-    stack = new ExampleStack("nsx-l2vpn", "e2e", {
-      VCD_URL: sim.url,
-      VCD_ORG: "acme",
-      VCD_USER: "alice",
-      NSX_URL: sim.url,
-      NSX_USER: "admin",
-    });
+    stack = new ExampleStack("nsx-l2vpn", "e2e", simVendorEnv(sim));
   });
   afterAll(async () => sim?.close());
 
