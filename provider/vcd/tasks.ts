@@ -14,7 +14,8 @@ import { text, type XmlNode } from "./xml";
  * off (up to 3 s), because some edge reconfigurations take minutes. Pacing by start rather
  * than by the gap after each answer matters where requests are slow: with 100 ms per request a
  * 100 ms gap looked only every 200 ms, and each task on a busy edge ended ~100 ms before it
- * was noticed.
+ * was noticed. Until a client has seen a task of the operation end, it waits 100 ms after each
+ * answer instead: polling back to back through a whole task would double its requests.
  */
 export interface TaskInfo {
   href: string;
@@ -115,10 +116,9 @@ export async function waitForTask(
         },
       );
     }
-    const overdue = Date.now() - started - (typicalMs(exec, operation) ?? 0);
-    delay =
-      overdue < TIGHT_WINDOW_MS
-        ? Math.max(0, TIGHT_MS - (Date.now() - sentAt))
-        : Math.min(Math.max(delay, TIGHT_MS) * 2, MAX_DELAY_MS);
+    const typicalNow = typicalMs(exec, operation);
+    const overdue = Date.now() - started - (typicalNow ?? 0);
+    const tight = typicalNow === undefined ? TIGHT_MS : Math.max(0, TIGHT_MS - (Date.now() - sentAt));
+    delay = overdue < TIGHT_WINDOW_MS ? tight : Math.min(Math.max(delay, TIGHT_MS) * 2, MAX_DELAY_MS);
   }
 }

@@ -2,8 +2,9 @@ import type { VcdExecutor } from "../../provider/vcd/executor";
 import { waitForTask } from "../../provider/vcd/tasks";
 
 /**
- * How waitForTask paces its polls: one starts every 100 ms, at once when the previous answer
- * took that long, never two at a time. Fake timers: the cadence is asserted, not measured.
+ * How waitForTask paces its polls: 100 ms after each answer until it knows how long the
+ * operation takes; then from just before that, one every 100 ms (at once when the previous
+ * answer took that long), never two at a time. Fake timers: the cadence is asserted, not measured.
  */
 describe("vCD task polling", () => {
   beforeEach(() => jest.useFakeTimers({ now: 0 }));
@@ -11,6 +12,7 @@ describe("vCD task polling", () => {
 
   /** A vCD whose every answer takes `latencyMs` and whose task ends `taskMs` after the start. */
   function fakeVcd(latencyMs: number, taskMs: number) {
+    let endsAt = taskMs;
     const starts: number[] = [];
     let inFlight = 0;
     let mostInFlight = 0;
@@ -20,7 +22,7 @@ describe("vCD task polling", () => {
         mostInFlight = Math.max(mostInFlight, ++inFlight);
         await new Promise((r) => setTimeout(r, latencyMs));
         inFlight--;
-        const status = Date.now() >= taskMs ? "success" : "running";
+        const status = Date.now() >= endsAt ? "success" : "running";
         return {
           status: 200,
           headers: {},
@@ -29,23 +31,50 @@ describe("vCD task polling", () => {
         };
       },
     } as unknown as VcdExecutor;
-    return { exec, starts, mostInFlight: () => mostInFlight };
+    return { exec, starts, mostInFlight: () => mostInFlight, endAt: (ms: number) => (endsAt = ms) };
   }
 
-  it("polls back to back when each answer takes the whole 100 ms, so an ended task is seen within one answer", async () => {
+  it("before a task of the operation has been seen to end, waits 100 ms after each answer", async () => {
     const vcd = fakeVcd(100, 450);
     const done = waitForTask(vcd.exec, "https://vcd/api/task/1");
     await jest.advanceTimersByTimeAsync(1_000);
     await expect(done).resolves.toMatchObject({ status: "success" });
-    expect(vcd.starts).toEqual([0, 100, 200, 300, 400]);
+    expect(vcd.starts).toEqual([0, 200, 400]);
+  });
+
+  it("once it knows the typical duration, looks just before it and then back to back when answers take 100 ms", async () => {
+    const vcd = fakeVcd(100, 450);
+    const first = waitForTask(vcd.exec, "https://vcd/api/task/1");
+    await jest.advanceTimersByTimeAsync(1_000);
+    await first; // ended at 500 ms: typical 500 ms for this client and operation
+    vcd.starts.length = 0;
+    vcd.endAt(1_000 + 450);
+    const second = waitForTask(vcd.exec, {
+      href: "https://vcd/api/task/2",
+      status: "running",
+      operationName: "op",
+    });
+    await jest.advanceTimersByTimeAsync(1_000);
+    await expect(second).resolves.toMatchObject({ status: "success" });
+    // First look at 500 - 200 ms, then a poll starts as the previous answer arrives.
+    expect(vcd.starts).toEqual([1_300, 1_400]);
     expect(vcd.mostInFlight()).toBe(1);
   });
 
   it("keeps to one poll per 100 ms when answers are quick", async () => {
     const vcd = fakeVcd(10, 450);
-    const done = waitForTask(vcd.exec, "https://vcd/api/task/1");
+    const first = waitForTask(vcd.exec, "https://vcd/api/task/1");
     await jest.advanceTimersByTimeAsync(1_000);
-    await expect(done).resolves.toMatchObject({ status: "success" });
-    expect(vcd.starts).toEqual([0, 100, 200, 300, 400, 500]);
+    await first;
+    vcd.starts.length = 0;
+    vcd.endAt(1_000 + 650);
+    const second = waitForTask(vcd.exec, {
+      href: "https://vcd/api/task/2",
+      status: "running",
+      operationName: "op",
+    });
+    await jest.advanceTimersByTimeAsync(1_000);
+    await expect(second).resolves.toMatchObject({ status: "success" });
+    expect(vcd.starts).toEqual([1_250, 1_350, 1_450, 1_550, 1_650]);
   });
 });
