@@ -42,13 +42,16 @@ describe("vCD task polling", () => {
     expect(vcd.starts).toEqual([0, 200, 400]);
   });
 
-  it("once it knows the typical duration, looks just before it and then back to back when answers take 100 ms", async () => {
-    const vcd = fakeVcd(100, 450);
+  /**
+   * Polls a first task of the operation to its end (so the client learns its duration), then a
+   * second one that ends `secondEndsAfter` ms after it starts at 1 000 ms; the second's poll starts.
+   */
+  async function secondTask(vcd: ReturnType<typeof fakeVcd>, secondEndsAfter: number): Promise<number[]> {
     const first = waitForTask(vcd.exec, "https://vcd/api/task/1");
     await jest.advanceTimersByTimeAsync(1_000);
-    await first; // ended at 500 ms: typical 500 ms for this client and operation
+    await first;
     vcd.starts.length = 0;
-    vcd.endAt(1_000 + 450);
+    vcd.endAt(1_000 + secondEndsAfter);
     const second = waitForTask(vcd.exec, {
       href: "https://vcd/api/task/2",
       status: "running",
@@ -56,25 +59,18 @@ describe("vCD task polling", () => {
     });
     await jest.advanceTimersByTimeAsync(1_000);
     await expect(second).resolves.toMatchObject({ status: "success" });
-    // First look at 500 - 200 ms, then a poll starts as the previous answer arrives.
-    expect(vcd.starts).toEqual([1_300, 1_400]);
+    return [...vcd.starts];
+  }
+
+  it("once it knows the typical duration, looks just before it and then back to back when answers take 100 ms", async () => {
+    const vcd = fakeVcd(100, 450);
+    // The first ended at 500 ms: first look at 500 - 200 ms, then a poll as each answer arrives.
+    expect(await secondTask(vcd, 450)).toEqual([1_300, 1_400]);
     expect(vcd.mostInFlight()).toBe(1);
   });
 
   it("keeps to one poll per 100 ms when answers are quick", async () => {
     const vcd = fakeVcd(10, 450);
-    const first = waitForTask(vcd.exec, "https://vcd/api/task/1");
-    await jest.advanceTimersByTimeAsync(1_000);
-    await first;
-    vcd.starts.length = 0;
-    vcd.endAt(1_000 + 650);
-    const second = waitForTask(vcd.exec, {
-      href: "https://vcd/api/task/2",
-      status: "running",
-      operationName: "op",
-    });
-    await jest.advanceTimersByTimeAsync(1_000);
-    await expect(second).resolves.toMatchObject({ status: "success" });
-    expect(vcd.starts).toEqual([1_250, 1_350, 1_450, 1_550, 1_650]);
+    expect(await secondTask(vcd, 650)).toEqual([1_250, 1_350, 1_450, 1_550, 1_650]);
   });
 });
