@@ -128,8 +128,8 @@ type PulumiCommand = Awaited<ReturnType<AutomationModule["PulumiCommand"]["get"]
 /**
  * The CLI as the Automation API drives it, built from the version asked for at start-up.
  * `PulumiCommand.get` would ask again; its constructor takes (command, version) and is
- * private only in the typings, so one whose shape differs in another SDK release falls back
- * to `get`.
+ * private only in the typings. A version this cannot parse, or any failure here, falls back to
+ * `get`.
  */
 async function pulumiCommandFor(
   auto: AutomationModule,
@@ -149,8 +149,7 @@ async function pulumiCommandFor(
       command: string,
       v: PulumiCommand["version"],
     ) => PulumiCommand;
-    const built = parsed ? new Construct(o.pulumi, parsed) : undefined;
-    return built?.command === o.pulumi && built.version === parsed ? built : await viaGet();
+    return parsed ? new Construct(o.pulumi, parsed) : await viaGet();
   } catch {
     return viaGet();
   }

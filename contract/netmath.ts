@@ -76,8 +76,13 @@ function parseCidrText(value: string): Ipv4Cidr | undefined {
   };
 }
 
+/** The netmask of a prefix length as a 32-bit number. */
+function maskOf(prefixLength: number): number {
+  return prefixLength === 0 ? 0 : (0xffffffff << (32 - prefixLength)) >>> 0;
+}
+
 export function prefixToNetmask(prefixLength: number): string {
-  const bits = prefixLength === 0 ? 0 : (0xffffffff << (32 - prefixLength)) >>> 0;
+  const bits = maskOf(prefixLength);
   return [24, 16, 8, 0].map((s) => (bits >>> s) & 0xff).join(".");
 }
 
@@ -95,8 +100,7 @@ export function toInt(ip: string): number {
 /** The address's network part equals the subnet's (32-bit masks: no address objects per call). */
 export function inSubnet(ip: string, cidr: Ipv4Cidr): boolean {
   if (!isIpv4(ip)) return false;
-  const mask = toInt(prefixToNetmask(cidr.prefixLength));
-  return (toInt(ip) & mask) >>> 0 === toInt(cidr.networkAddress);
+  return (toInt(ip) & maskOf(cidr.prefixLength)) >>> 0 === toInt(cidr.networkAddress);
 }
 
 /** True for an address that hosts may use: not the network or broadcast address (for prefixes < 31). */
